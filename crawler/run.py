@@ -1,0 +1,40 @@
+"""Entry point of the crawler process: ``python -m crawler.run JOB.json`` crawls one agency into the store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler import settings as default_settings
+from crawler.spiders.agency import AgencySpider
+from ita_checker.crawljob import CrawlJob
+
+
+def build_settings(job: CrawlJob) -> Settings:
+    s = Settings()
+    s.setmodule(default_settings, priority="project")
+    s.set("ITA_ALLOW_PRIVATE", job.allow_private, priority="cmdline")
+    s.set("ITA_ALLOWED_HOSTS", job.allowed_hosts, priority="cmdline")
+    s.set("ROBOTSTXT_OBEY", job.obey_robots, priority="cmdline")
+    s.set("DOWNLOAD_TIMEOUT", job.timeout_s, priority="cmdline")
+    s.set("DOWNLOAD_MAXSIZE", job.max_bytes, priority="cmdline")
+    s.set("LOG_LEVEL", job.log_level, priority="cmdline")
+    return s
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m crawler.run JOB.json", file=sys.stderr)
+        return 2
+    job = CrawlJob.from_json(Path(argv[0]).read_text(encoding="utf-8"))
+    process = CrawlerProcess(build_settings(job), install_root_handler=True)
+    process.crawl(AgencySpider, job=job)
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

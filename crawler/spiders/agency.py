@@ -1,0 +1,173 @@
+"""The agency spider: home page, menu pages and submitted URLs, plus the documents item pages link to."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urldefrag, urlparse
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.classify import classify_failure, classify_response
+from crawler.items import FetchedItem
+from ita_checker.crawljob import CrawlJob
+from ita_checker.extract.html import extract_html, is_document_url
+from ita_checker.store import FetchRecord
+from ita_checker.thaitext import contains_any, match_key
+
+SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:")
+# Calendar-style and query-string traps: bounded per path.
+MAX_QUERY_VARIANTS_PER_PATH = 5
+_CAL = re.compile(r"(calendar|[?&](month|year|date|day)=)", re.I)
+
+
+class AgencySpider(scrapy.Spider):
+    name = "agency"
+
+    def __init__(self, job: CrawlJob, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job = job
+        self.site_host = (urlparse(job.site).hostname or "").lower()
+        self.pages_scheduled = 0
+        self.docs_scheduled = 0
+        self.seen: set[str] = set()
+        self.query_variants: dict[str, int] = {}
+        self.topic_keys = {kw for kws in job.topics.values() for kw in kws}
+
+    # --- requests -------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        by_url: dict[str, list[str]] = {}
+        for code, urls in self.job.submitted.items():
+            for u in urls:
+                by_url.setdefault(urldefrag(u)[0], []).append(code)
+        for url, codes in by_url.items():
+            self.seen.add(url)
+            yield self._request(url, source="submitted", depth=0, codes=codes, robots=False)
+        home = urldefrag(self.job.site)[0]
+        if home not in self.seen:
+            self.seen.add(home)
+            yield self._request(home, source="home", depth=0, robots=False)
+
+    def _request(self, url: str, *, source: str, depth: int, codes: list[str] | None = None,
+                 parent: str | None = None, anchor: str = "", robots: bool = True,
+                 priority: int = 0) -> scrapy.Request:
+        meta = {"ita_source": source, "ita_depth": depth, "ita_codes": codes or [], "ita_parent": parent,
+                "ita_anchor": anchor, "ita_t0": time.monotonic(), "dont_obey_robotstxt": not robots}
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta, priority=priority,
+                              dont_filter=True)
+
+    def _record(self, request: scrapy.Request, **kw: Any) -> FetchRecord:
+        m = request.meta
+        return FetchRecord(
+            url=m.get("redirect_urls", [request.url])[0], source=m["ita_source"], parent_url=m["ita_parent"],
+            anchor=m["ita_anchor"] or None, item_codes=list(m["ita_codes"]), depth=m["ita_depth"],
+            elapsed_ms=int((time.monotonic() - m["ita_t0"]) * 1000), **kw,
+        )
+
+    # --- responses ------------------------------------------------------------------------------
+    def parse(self, response: Response, **_: Any) -> Iterator[Any]:
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        fail, detail = classify_response(response, ctype)
+        rec = self._record(
+            response.request, final_url=response.url, status=response.status, content_type=ctype,
+            fail_class=fail, detail=detail,
+            etag=(response.headers.get("ETag") or b"").decode("latin-1") or None,
+            last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
+        )
+        yield FetchedItem(record=rec, body=None if fail else response.body)
+        if fail or not _is_html(response, ctype):
+            return
+        doc = extract_html(response.body, url=response.url, content_type=ctype)
+        yield from self._follow(response, doc)
+
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        cls, detail = classify_failure(failure)
+        yield FetchedItem(record=self._record(request, fail_class=cls, detail=detail))
+
+    # --- link following ---------------------------------------------------------------------------
+    def _follow(self, response: Response, doc: Any) -> Iterator[scrapy.Request]:
+        m = response.meta
+        source, depth = m["ita_source"], m["ita_depth"]
+        here = response.url
+        if source == "submitted":
+            yield from self._children(here, doc, codes=m["ita_codes"])
+        if source in ("home", "discovered") or (source == "submitted" and self._same_host(here)):
+            yield from self._discover(here, doc, depth)
+
+    def _children(self, here: str, doc: Any, *, codes: list[str]) -> Iterator[scrapy.Request]:
+        """One level below a submitted page: its documents and the pages whose link text names the item.
+
+        Other hosts are allowed here (one hop from the agency's page): evidence on e-GP or a drive counts
+        when the main site links to it.
+        """
+        topic = [kw for c in codes for kw in self.job.topics.get(c, [])]
+        n = 0
+        for link in doc.content_links:
+            url = self._clean(link.href)
+            if url is None or url in self.seen:
+                continue
+            if n >= self.job.max_children_per_page or self.docs_scheduled >= self.job.max_documents:
+                break
+            if not is_document_url(url) and not contains_any(match_key(link.text), topic):
+                continue
+            self.seen.add(url)
+            n += 1
+            self.docs_scheduled += 1
+            yield self._request(url, source="linked", depth=1, parent=here, anchor=link.text, robots=False,
+                                priority=5)
+
+    def _discover(self, here: str, doc: Any, depth: int) -> Iterator[scrapy.Request]:
+        """Menu and content links within the agency's host, bounded by depth and page budget."""
+        for link in doc.links:
+            url = self._clean(link.href)
+            if url is None or url in self.seen:
+                continue
+            topical = bool(contains_any(match_key(link.text), self.topic_keys))
+            if is_document_url(url):
+                if not topical or self.docs_scheduled >= self.job.max_documents:
+                    continue
+                self.seen.add(url)
+                self.docs_scheduled += 1
+                yield self._request(url, source="linked", depth=depth + 1, parent=here, anchor=link.text,
+                                    priority=3)
+                continue
+            if not self._same_host(url) or depth + 1 > self.job.max_depth:
+                continue
+            if self.pages_scheduled >= self.job.max_pages or self._trap(url):
+                continue
+            self.seen.add(url)
+            self.pages_scheduled += 1
+            yield self._request(url, source="discovered", depth=depth + 1, parent=here, anchor=link.text,
+                                priority=4 if topical else 1)
+
+    def _clean(self, href: str) -> str | None:
+        if not href or href.startswith(SKIP_SCHEMES):
+            return None
+        url = urldefrag(href)[0]
+        if urlparse(url).scheme not in ("http", "https"):
+            return None
+        return url
+
+    def _same_host(self, url: str) -> bool:
+        host = (urlparse(url).hostname or "").lower()
+        return host == self.site_host or host.removeprefix("www.") == self.site_host.removeprefix("www.")
+
+    def _trap(self, url: str) -> bool:
+        p = urlparse(url)
+        if not p.query and not _CAL.search(url):
+            return False
+        key = p.path
+        self.query_variants[key] = self.query_variants.get(key, 0) + 1
+        return self.query_variants[key] > MAX_QUERY_VARIANTS_PER_PATH
+
+
+def _is_html(response: Response, ctype: str | None) -> bool:
+    if ctype and "html" in ctype.lower():
+        return True
+    head = response.body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head

@@ -1,0 +1,1 @@
+"""ita-checker: checks Thai agency websites against the OIT part of the ITA."""

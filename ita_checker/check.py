@@ -1,0 +1,156 @@
+"""One agency check end to end: inputs → SSRF pre-flight → crawl → extract → rules → score → outputs."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from ita_checker.crawl import run_crawl
+from ita_checker.crawljob import CrawlJob
+from ita_checker.errors import BlockedTarget, InputError
+from ita_checker.evidence import build_index
+from ita_checker.models import AgencyType
+from ita_checker.netguard import Guard
+from ita_checker.result import SCHEMA_ID, write_outputs
+from ita_checker.rules.engine import judge_item
+from ita_checker.rules.loader import RuleSet, find_ruleset, get_ruleset
+from ita_checker.scoring import summary
+from ita_checker.store import FetchRecord, Store
+from ita_checker.submissions import SubmissionForm, read_submissions
+
+log = logging.getLogger("ita_checker.check")
+
+TOPIC_KEYWORDS_PER_ITEM = 25
+
+
+@dataclass
+class CheckOptions:
+    """Inputs of ``ita-checker check`` (the stable CLI contract, see README)."""
+
+    site: str
+    year: int
+    agency_type: str
+    submissions: Path | None = None
+    name: str | None = None
+    out_dir: Path | None = None
+    allow_private: bool = False
+    allowed_hosts: list[str] = field(default_factory=list)
+    ruleset: str | None = None
+    store_dir: Path = Path("outputs/store")
+    max_pages: int = 60
+    max_depth: int = 2
+    max_documents: int = 80
+    ocr: bool = True
+    obey_robots: bool = True
+
+
+@dataclass
+class CheckRun:
+    result: dict[str, Any]
+    paths: dict[str, Path]
+    duration_s: float
+
+
+def validate_site(site: str) -> str:
+    p = urlparse(site.strip())
+    if p.scheme not in ("http", "https") or not p.hostname:
+        raise InputError(
+            f"SITE_URL ไม่ถูกต้อง: '{site}' ต้องขึ้นต้นด้วย http:// หรือ https:// และมีชื่อโดเมน / "
+            f"invalid SITE_URL '{site}': it must be an absolute http(s) URL, e.g. https://www.example.go.th/"
+        )
+    return site.strip() if p.path else site.strip() + "/"
+
+
+def load_inputs(opts: CheckOptions) -> tuple[RuleSet, SubmissionForm | None]:
+    if opts.agency_type not in AgencyType.__members__:
+        raise InputError(f"--agency-type '{opts.agency_type}' ไม่รู้จัก / unknown; use one of: "
+                         + ", ".join(AgencyType.__members__))
+    rs = get_ruleset(opts.ruleset) if opts.ruleset else find_ruleset(year=opts.year, agency_type=opts.agency_type)
+    if rs.info.year != opts.year:
+        raise InputError(f"ชุดกฎ {rs.id} เป็นของปี {rs.info.year} ไม่ใช่ {opts.year} / rule set year mismatch")
+    form = read_submissions(opts.submissions) if opts.submissions else None
+    return rs, form
+
+
+def default_out_dir(site: str) -> Path:
+    host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlparse(site).netloc) or "site"
+    return Path("outputs") / f"{host}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def run_check(opts: CheckOptions) -> CheckRun:
+    """Check one agency site and write result.json, report.html and report.xlsx.
+
+    Raises InputError (exit 2) for bad input or a refused target before any request is made.
+    """
+    t0 = time.monotonic()
+    site = validate_site(opts.site)
+    rs, form = load_inputs(opts)
+    guard = Guard(allow_private=opts.allow_private, allowed_hosts=frozenset(opts.allowed_hosts))
+    guard.check(site)  # BlockedTarget: exit 2, nothing fetched
+    notes: list[str] = []
+    submitted: dict[str, list[str]] = {}
+    refused: list[FetchRecord] = []
+    if form is not None:
+        notes.extend(form.warnings)
+        codes = {r.code for r in rs.rules}
+        unknown = sorted(set(form.items) - codes)
+        if unknown:
+            notes.append(f"แบบฟอร์มมีข้อที่ไม่อยู่ในชุดกฎ {rs.id}: {', '.join(unknown)} (ไม่นำมาตรวจ)")
+        for code in codes:
+            for url in form.urls_for(code):
+                try:
+                    guard.check(url)
+                except BlockedTarget as exc:
+                    refused.append(FetchRecord(url=url, source="submitted", fail_class="refused_private",
+                                               detail=exc.reason, item_codes=[code]))
+                    continue
+                submitted.setdefault(code, []).append(url)
+    store = Store(opts.store_dir)
+    try:
+        run_id = store.begin_run(agency=opts.name or site, site=site, meta={"year": opts.year, "ruleset": rs.id})
+        for rec in refused:
+            store.record_fetch(run_id, rec)
+        job = CrawlJob(
+            run_id=run_id, store_dir=opts.store_dir.resolve(), site=site, submitted=submitted,
+            topics={r.code: r.topic.any[:TOPIC_KEYWORDS_PER_ITEM] for r in rs.rules},
+            allow_private=opts.allow_private, allowed_hosts=list(opts.allowed_hosts), max_pages=opts.max_pages,
+            max_depth=opts.max_depth, max_documents=opts.max_documents, obey_robots=opts.obey_robots,
+        )
+        out_dir = opts.out_dir or default_out_dir(site)
+        crawl = run_crawl(job, log_dir=out_dir)
+        index = build_index(store, run_id, site=site, ocr=opts.ocr)
+        items = []
+        for rule in rs.rules:
+            urls = None if form is None else [u for u in form.urls_for(rule.code)]
+            items.append(judge_item(rule, index, fy=opts.year, agency_type=opts.agency_type, submitted=urls))
+        fetches = store.fetches(run_id)
+        store.finish_run(run_id)
+    finally:
+        store.close()
+    result: dict[str, Any] = {
+        "schema": SCHEMA_ID,
+        "agency": {"name": opts.name or urlparse(site).netloc, "type": opts.agency_type, "site": site},
+        "year": opts.year,
+        "ruleset": rs.id,
+        "ruleset_status": rs.info.status,
+        "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "run_id": run_id,
+        "mode": "submissions" if form is not None else "discovery",
+        "summary": summary(items),
+        "items": items,
+        "crawl": {
+            "pages_fetched": sum(1 for f in fetches if f.ok and f.source != "linked"),
+            "documents_fetched": sum(1 for f in fetches if f.ok and f.source == "linked"),
+            "errors": sum(1 for f in fetches if not f.ok),
+            "duration_s": round(crawl.duration_s, 2),
+        },
+        "notes": notes,
+    }
+    paths = write_outputs(result, out_dir)
+    return CheckRun(result=result, paths=paths, duration_s=time.monotonic() - t0)

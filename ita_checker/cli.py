@@ -1,0 +1,212 @@
+"""Command line: ita-checker check | demo | rules ... (thin commands over the library)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ita_checker.errors import InputError
+from ita_checker.models import VERDICT_ORDER, VERDICT_TH, AgencyType
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+VERDICT_STYLE = {"pass": "green", "fail": "red", "stale": "dark_orange", "incomplete": "yellow",
+                 "unreachable": "grey50", "needs_review": "blue", "not_applicable": "grey70"}
+
+
+def _fail_input(exc: InputError) -> None:
+    err_console.print(f"[bold red]ข้อผิดพลาด / error:[/] {exc}", soft_wrap=True)
+    sys.exit(2)
+
+
+def _fail_internal(exc: BaseException) -> None:
+    log_path = Path("outputs") / f"error-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f" รายละเอียดอยู่ที่ / details in {log_path}"
+    except OSError:
+        where = ""
+    err_console.print(f"[bold red]ข้อผิดพลาดภายใน / internal error:[/] {type(exc).__name__}: {exc}.{where}",
+                      soft_wrap=True)
+    sys.exit(1)
+
+
+def _guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except InputError as exc:
+        _fail_input(exc)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        _fail_internal(exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="log details (English) to stderr")
+def main(verbose: bool) -> None:
+    """ตรวจเว็บไซต์หน่วยงานตามแบบ OIT ของ ITA / Check Thai agency websites against the ITA's OIT items."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _items_table(result: dict[str, Any]) -> Table:
+    t = Table(title=f"{result['agency']['name']} — ปีงบประมาณ {result['year']} ({result['ruleset']})")
+    t.add_column("ข้อ")
+    t.add_column("รายการ", max_width=50, overflow="ellipsis", no_wrap=True)
+    t.add_column("ผล")
+    for it in result["items"]:
+        v = it["verdict"]
+        t.add_row(it["code"], it["title"], f"[{VERDICT_STYLE[v]}]{VERDICT_TH[v]} ({v})[/]")
+    return t
+
+
+@main.command()
+@click.argument("site_url")
+@click.option("--year", type=int, required=True, help="ปีงบประมาณ พ.ศ. เช่น 2569 / fiscal year (B.E.)")
+@click.option("--agency-type", required=True, type=click.Choice([t.value for t in AgencyType]))
+@click.option("--submissions", type=click.Path(path_type=Path), help="แบบฟอร์ม URL (XLSX/CSV): ข้อ | ข้อมูล | URL | คำอธิบาย")
+@click.option("--name", help="ชื่อหน่วยงาน / agency name")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="โฟลเดอร์ผลลัพธ์ (ค่าเริ่มต้น outputs/...)")
+@click.option("--allow-private-network", is_flag=True, help="ยอมตรวจที่อยู่ภายใน/loopback (ทดสอบ, อินทราเน็ต)")
+@click.option("--allow-host", "allowed_hosts", multiple=True, help="ยอมเฉพาะโฮสต์นี้ (host หรือ host:port) ซ้ำได้")
+@click.option("--ruleset", help="ระบุชุดกฎเอง เช่น ovec-2569 / override the rule set")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
+@click.option("--max-pages", type=int, default=60, show_default=True, help="งบหน้าที่สำรวจ / discovery page budget")
+@click.option("--no-ocr", is_flag=True, help="ไม่ทำ OCR เอกสารสแกน")
+def check(site_url: str, year: int, agency_type: str, submissions: Path | None, name: str | None,
+          out_dir: Path | None, allow_private_network: bool, allowed_hosts: tuple[str, ...], ruleset: str | None,
+          store_dir: Path, max_pages: int, no_ocr: bool) -> None:
+    """ตรวจหน่วยงานเดียว / check one agency site (writes result.json, report.html, report.xlsx)."""
+    from ita_checker.check import CheckOptions, run_check
+
+    opts = CheckOptions(site=site_url, year=year, agency_type=agency_type, submissions=submissions, name=name,
+                        out_dir=out_dir, allow_private=allow_private_network, allowed_hosts=list(allowed_hosts),
+                        ruleset=ruleset, store_dir=store_dir, max_pages=max_pages, ocr=not no_ocr)
+    with console.status("กำลังตรวจ / checking …"):
+        run = _guarded(run_check, opts)
+    res = run.result
+    console.print(_items_table(res))
+    counts = ", ".join(f"{VERDICT_TH[v]} {n}" for v, n in res["summary"]["counts"].items() if n)
+    console.print(f"คะแนน / score: [bold]{res['summary']['score']}[/] / 100  ({counts})")
+    for kind, p in run.paths.items():
+        console.print(f"{kind}: {p}")
+
+
+@main.command()
+@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("outputs/demo"), show_default=True)
+def demo(out_root: Path) -> None:
+    """ตรวจเว็บตัวอย่างที่มากับโปรแกรม / check the bundled demo sites on 127.0.0.1."""
+    from ita_checker.demo import run_demo
+
+    t0 = time.monotonic()
+
+    def progress(site: Any, base: str) -> None:
+        console.print(f"ตรวจ [bold]{site.name}[/] ({site.agency_type}) ที่ {base} …")
+
+    outcomes = _guarded(run_demo, out_root=out_root, store_dir=out_root / "store", on_progress=progress)
+    t = Table(title="สรุปผลเว็บตัวอย่าง / demo summary")
+    for col in ("หน่วยงาน", "ประเภท", "คะแนน", *[VERDICT_TH[v] for v in VERDICT_ORDER], "ตรงเฉลย"):
+        t.add_column(col)
+    for o in outcomes:
+        res = o.run.result
+        ok, n = o.agreement()
+        counts = res["summary"]["counts"]
+        t.add_row(o.site.name, o.site.agency_type, f"{res['summary']['score']:.1f}",
+                  *[str(counts.get(v, 0)) for v in VERDICT_ORDER], f"{ok}/{n}")
+    console.print(t)
+    for o in outcomes:
+        console.print(f"รายงาน HTML / report: {o.run.paths['html'].resolve()}")
+    console.print(f"เสร็จใน / done in {time.monotonic() - t0:.1f} s")
+
+
+@main.group()
+def rules() -> None:
+    """จัดการชุดกฎ / rule sets: list, validate, test."""
+
+
+@rules.command("list")
+def rules_list() -> None:
+    """แสดงชุดกฎ / list rule sets."""
+    from ita_checker.rules.loader import list_rulesets, load_ruleset
+
+    t = Table()
+    for col in ("ruleset", "ปี", "สถานะ", "ข้อ", "ใช้กับ"):
+        t.add_column(col)
+    for d in list_rulesets():
+        rs, problems = load_ruleset(d)
+        if rs is None:
+            t.add_row(d.name, "-", f"[red]{len(problems)} errors[/]", "-", "-")
+        else:
+            t.add_row(rs.id, str(rs.info.year), rs.info.status, str(len(rs.rules)), ", ".join(rs.info.applies_to))
+    console.print(t)
+
+
+@rules.command("validate")
+@click.option("--dir", "rules_dir", type=click.Path(path_type=Path), help="rules directory (default: rules/)")
+def rules_validate(rules_dir: Path | None) -> None:
+    """ตรวจความถูกต้องของไฟล์กฎ / validate every rule file."""
+    from ita_checker.rules.loader import list_rulesets, load_ruleset
+
+    total = 0
+    bad = 0
+    for d in list_rulesets(rules_dir):
+        rs, problems = load_ruleset(d)
+        for p in problems:
+            err_console.print(f"[red]{p}[/]", soft_wrap=True)
+        bad += len(problems)
+        n = len(rs.rules) if rs else 0
+        total += n
+        console.print(f"{d.name}: {'OK' if not problems else 'ERROR'} ({n} rules)")
+    if bad:
+        err_console.print(f"พบปัญหา {bad} จุด / {bad} problems")
+        sys.exit(2)
+    console.print(f"กฎทั้งหมด {total} ข้อ ถูกต้อง / {total} rules valid")
+
+
+@rules.command("test")
+@click.option("--ruleset", "ruleset_id", help="test one rule set only")
+@click.option("-q", "--quiet", is_flag=True, help="print totals only")
+def rules_test(ruleset_id: str | None, quiet: bool) -> None:
+    """รันกรณีทดสอบของกฎ / run every rule's fixtures; prints TP/FP/FN/TN per rule."""
+    from ita_checker.rules.casetest import run_cases
+
+    report = _guarded(run_cases, ruleset_id=ruleset_id)
+    t = Table(title="rules test")
+    for col in ("rule", "TP", "FP", "FN", "TN", "xfail"):
+        t.add_column(col)
+    for row in report.rows:
+        if quiet and not (row.fp or row.fn):
+            continue
+        t.add_row(row.rule, str(row.tp), str(row.fp), str(row.fn), str(row.tn), str(row.xfail))
+    console.print(t)
+    for f in report.failures:
+        err_console.print(f"[red]FAIL[/] {f}", soft_wrap=True)
+    tt = report.totals
+    console.print(f"totals: TP={tt['tp']} FP={tt['fp']} FN={tt['fn']} TN={tt['tn']} "
+                  f"(rules={len(report.rows)}, cases={sum(tt.values())}, false passes={tt['fp']})")
+    if report.failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--year", type=int, required=True)
+@click.option("--agency-type", default="department", type=click.Choice([t.value for t in AgencyType]))
+def template(path: Path, year: int, agency_type: str) -> None:
+    """เขียนแบบฟอร์ม URL เปล่า / write a blank submission form for a year's items."""
+    from ita_checker.rules.loader import find_ruleset
+    from ita_checker.submissions import write_template
+
+    rs = _guarded(find_ruleset, year=year, agency_type=agency_type)
+    _guarded(write_template, path, [(r.code, r.title_th) for r in rs.rules])
+    console.print(f"เขียนแบบฟอร์มแล้ว / written: {path}")

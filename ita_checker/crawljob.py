@@ -1,0 +1,40 @@
+"""The crawl job handed from the library to the Scrapy crawler process (JSON on disk)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class CrawlJob:
+    """What to fetch for one agency, and the limits to respect."""
+
+    run_id: str
+    store_dir: Path
+    site: str
+    submitted: dict[str, list[str]] = field(default_factory=dict)  # item code → URLs
+    topics: dict[str, list[str]] = field(default_factory=dict)  # item code → topic keywords
+    allow_private: bool = False
+    allowed_hosts: list[str] = field(default_factory=list)
+    max_pages: int = 60  # discovered HTML pages (home + menu)
+    max_depth: int = 2
+    max_documents: int = 80  # documents and one-level pages linked from item pages
+    max_children_per_page: int = 40
+    obey_robots: bool = True
+    timeout_s: float = 20.0
+    max_bytes: int = 25 * 1024 * 1024
+    log_level: str = "WARNING"
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        d["store_dir"] = str(self.store_dir)
+        return json.dumps(d, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> CrawlJob:
+        d: dict[str, Any] = json.loads(text)
+        d["store_dir"] = Path(d["store_dir"])
+        return cls(**d)

@@ -1,0 +1,106 @@
+"""A small threaded static web server for the bundled demo sites and tests (127.0.0.1, special routes)."""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+
+@dataclass
+class SiteConfig:
+    """How to serve one site directory: charset header on/off and special routes."""
+
+    root: Path
+    send_charset: bool = True
+    routes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # silence stderr
+        self.server.hits.append(self.path)
+
+    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        cfg = self.server.config
+        path = unquote(urlparse(self.path).path)
+        route = cfg.routes.get(path)
+        if route:
+            if "delay" in route:
+                time.sleep(float(route["delay"]))
+            if "redirect" in route:
+                self._send(302, b"", "text/html", {"Location": str(route["redirect"])})
+                return
+            if "status" in route:
+                self._send(int(route["status"]), f"error {route['status']}".encode(), "text/html")
+                return
+        target = (cfg.root / path.lstrip("/")).resolve()
+        if not str(target).startswith(str(cfg.root.resolve())):
+            self._send(403, b"forbidden", "text/plain")
+            return
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            self._send(404, "<html><body><h1>404 ไม่พบหน้า</h1></body></html>".encode(), "text/html; charset=utf-8")
+            return
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype.startswith("text/") and cfg.send_charset:
+            ctype += "; charset=utf-8"
+        self._send(200, target.read_bytes(), ctype)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, addr: tuple[str, int], config: SiteConfig) -> None:
+        self.config = config
+        self.hits: list[str] = []
+        super().__init__(addr, _Handler)
+
+
+@dataclass
+class RunningSite:
+    server: _Server
+    thread: threading.Thread
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def hits(self) -> list[str]:
+        return self.server.hits
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 0) -> RunningSite:
+    """Start serving ``config.root`` in a background thread; ``stop()`` ends it."""
+    srv = _Server((host, port), config)
+    t = threading.Thread(target=srv.serve_forever, name=f"site-{config.root.name}", daemon=True)
+    t.start()
+    return RunningSite(server=srv, thread=t)

@@ -1,0 +1,106 @@
+"""Evidence assembly: fetched records plus their extracted documents, indexed by URL and parent."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+from ita_checker.extract.dispatch import EXTRACTOR_VERSION, extract, sniff_kind
+from ita_checker.extract.document import Document
+from ita_checker.store import FetchRecord, Store
+
+log = logging.getLogger("ita_checker.evidence")
+
+
+@dataclass
+class EvidenceDoc:
+    """One fetched URL with its extracted content and how the crawler reached it."""
+
+    record: FetchRecord
+    doc: Document
+
+    @property
+    def url(self) -> str:
+        return self.record.url
+
+    @property
+    def shown_url(self) -> str:
+        return self.record.final_url or self.record.url
+
+    @property
+    def anchor(self) -> str:
+        return self.record.anchor or ""
+
+    @property
+    def url_words(self) -> str:
+        p = urlparse(self.shown_url)
+        return unquote(p.path + " " + p.query).replace("_", " ").replace("-", " ")
+
+
+@dataclass
+class EvidenceIndex:
+    """All evidence of one crawl run."""
+
+    site: str
+    by_url: dict[str, EvidenceDoc] = field(default_factory=dict)
+    failures: dict[str, FetchRecord] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    failed_children: dict[str, list[FetchRecord]] = field(default_factory=dict)
+
+    def docs(self) -> list[EvidenceDoc]:
+        """Each fetched document once (final-URL aliases removed)."""
+        return [d for u, d in self.by_url.items() if d.record.url == u]
+
+    def bundle(self, url: str) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
+        """The doc at ``url`` and the docs fetched one level below it, plus the failed children."""
+        out = []
+        if url in self.by_url:
+            out.append(self.by_url[url])
+        for child in self.children.get(url, []):
+            if child in self.by_url and child != url:
+                out.append(self.by_url[child])
+        return out, self.failed_children.get(url, [])
+
+    def site_home_failed(self) -> FetchRecord | None:
+        for rec in self.failures.values():
+            if rec.source == "home":
+                return rec
+        return None
+
+
+def _extract_cached(store: Store, rec: FetchRecord, *, ocr: bool) -> Document:
+    assert rec.sha256 is not None
+    body = store.get_blob(rec.sha256)
+    kind = sniff_kind(body, rec.content_type, rec.final_url or rec.url)
+    if kind == "html":  # cheap, and its links depend on the URL: not cached
+        return extract(body, url=rec.final_url or rec.url, content_type=rec.content_type, ocr=ocr)
+    cached = store.get_text(rec.sha256, EXTRACTOR_VERSION)
+    if cached is not None:
+        return Document.from_json(cached)
+    doc = extract(body, url=rec.final_url or rec.url, content_type=rec.content_type, ocr=ocr)
+    store.put_text(rec.sha256, EXTRACTOR_VERSION, doc.to_json())
+    return doc
+
+
+def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> EvidenceIndex:
+    """Extract every fetched body of the run (cached by content hash) and index it."""
+    idx = EvidenceIndex(site=site)
+    for rec in store.fetches(run_id):
+        if rec.parent_url:
+            if rec.ok:
+                idx.children.setdefault(rec.parent_url, []).append(rec.url)
+            else:
+                idx.failed_children.setdefault(rec.parent_url, []).append(rec)
+        if not rec.ok:
+            idx.failures[rec.url] = rec
+            continue
+        try:
+            doc = _extract_cached(store, rec, ocr=ocr)
+        except Exception as exc:  # an extractor bug must not lose the rest of the run
+            log.warning("extraction failed for %s: %s", rec.url, exc)
+            doc = Document(kind="other", note=f"bad_content: extraction failed ({type(exc).__name__})")
+        idx.by_url[rec.url] = EvidenceDoc(record=rec, doc=doc)
+        if rec.final_url and rec.final_url != rec.url:
+            idx.by_url.setdefault(rec.final_url, idx.by_url[rec.url])
+    return idx

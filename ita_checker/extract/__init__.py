@@ -1,0 +1,1 @@
+"""Text extraction from fetched bytes (HTML, PDF, Office, images) into Document records."""

@@ -1,0 +1,104 @@
+"""HTML extraction: title, headings, own text (navigation removed), links, images, forms and JS hints."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from ita_checker.extract.document import Document, Image, Link
+from ita_checker.extract.encoding import decode_html
+from ita_checker.thaitext import normalize
+
+DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|odt|ods|pptx?|jpe?g|png|gif|tiff?|zip|rar)(\?|#|$)", re.I)
+DOC_HOSTS = ("drive.google.com", "docs.google.com", "onedrive.live.com", "1drv.ms", "dropbox.com")
+_CHROME_HINT = re.compile(r"(^|[\s_-])(nav|navbar|menu|mainmenu|topmenu|sidebar|side-bar|footer|breadcrumb|"
+                          r"skip|cookie|header-top|topbar)([\s_-]|$)", re.I)
+_REMOVE_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "header")
+_MAP = re.compile(r"google\.[a-z.]+/maps|maps\.google|maps\.app\.goo\.gl|goo\.gl/maps|openstreetmap|longdo\.com/map", re.I)
+_JS_HINT = re.compile(r"enable javascript|javascript is (disabled|required)|เปิด(ใช้งาน)?\s*javascript", re.I)
+
+
+def is_document_url(href: str) -> bool:
+    low = href.lower()
+    return bool(DOC_EXT.search(low)) or any(h in low for h in DOC_HOSTS)
+
+
+def _text(el: lxml.html.HtmlElement) -> str:
+    return " ".join(t.strip() for t in el.itertext() if t and t.strip())
+
+
+def _is_chrome(el: lxml.html.HtmlElement) -> bool:
+    attrs = " ".join([el.get("id") or "", el.get("class") or "", el.get("role") or ""])
+    return bool(attrs.strip()) and bool(_CHROME_HINT.search(attrs)) and el.tag not in ("body", "html", "main")
+
+
+def _search_form(form: lxml.html.HtmlElement) -> bool:
+    names = " ".join((i.get("name") or "") + " " + (i.get("type") or "") for i in form.iter("input"))
+    return (form.get("role") == "search") or bool(re.search(r"\b(q|s|search|keyword)\b", names)) and not list(
+        form.iter("textarea")
+    )
+
+
+def extract_html(body: bytes, *, url: str, content_type: str | None = None) -> Document:
+    """Parse an HTML page into a Document (never raises on bad markup)."""
+    raw, how = decode_html(body, content_type)
+    try:
+        root = lxml.html.document_fromstring(raw or "<html></html>")
+    except (etree.ParserError, ValueError):
+        return Document(kind="html", note=f"unparseable html ({how})")
+    base = url
+    for b in root.iter("base"):
+        if b.get("href"):
+            base = urljoin(url, b.get("href"))
+            break
+    title = normalize(" ".join(_text(t) for t in root.iter("title")))[:300]
+    scripts = sum(1 for _ in root.iter("script"))
+    noscript = " ".join(_text(n) for n in root.iter("noscript"))
+    all_links: list[Link] = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            if href.startswith(("mailto:", "tel:")):
+                all_links.append(Link(href=href, text=normalize(_text(a))))
+            continue
+        all_links.append(Link(href=urljoin(base, href), text=normalize(_text(a) or (a.get("title") or ""))))
+    forms = [f for f in root.iter("form") if list(f.iter("input")) or list(f.iter("textarea"))]
+    has_password = any(i.get("type", "").lower() == "password" for f in forms for i in f.iter("input"))
+    has_form = any(not _search_form(f) for f in forms)
+    has_map = any(_MAP.search(fr.get("src") or "") for fr in root.iter("iframe")) or any(
+        _MAP.search(ln.href) for ln in all_links
+    )
+    full_text = normalize(_text(root.body) if root.body is not None else _text(root))
+    # Own content: drop page chrome, then the text of links that lead to other HTML pages.
+    for el in list(root.iter(*_REMOVE_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in [e for e in root.iter() if isinstance(e.tag, str) and _is_chrome(e)]:
+        if el.getparent() is not None:
+            el.drop_tree()
+    headings = [normalize(_text(h)) for h in root.iter("h1", "h2", "h3", "h4")]
+    images = []
+    for img in root.iter("img"):
+        parent = img.getparent()
+        near = normalize(_text(parent))[:150] if parent is not None else ""
+        images.append(Image(src=urljoin(base, img.get("src") or ""), alt=normalize(img.get("alt") or ""), near=near))
+    content_links = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            content_links.append(Link(href=urljoin(base, href), text=normalize(_text(a) or (a.get("title") or ""))))
+    for a in list(root.iter("a")):
+        href = a.get("href") or ""
+        if href and not is_document_url(href) and a.getparent() is not None:
+            a.drop_tree()
+    body_el = root.body if root.body is not None else root
+    text = normalize("\n".join(_text(el) for el in body_el.iterchildren() if isinstance(el.tag, str)))
+    script_heavy = (scripts > 0 and len(text) < 200) or bool(_JS_HINT.search(noscript))
+    return Document(
+        kind="html", title=title, headings=[h for h in headings if h][:50], text=text, full_text=full_text,
+        links=all_links, content_links=content_links, images=images, has_form=has_form, has_password_form=has_password, has_map=has_map,
+        script_heavy=script_heavy, note=how,
+    )

@@ -1,0 +1,90 @@
+"""Core vocabulary shared by every stage: agency types, verdicts and fetch failure classes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AgencyType(StrEnum):
+    """Agency types accepted by ``--agency-type`` (see shared/oit/README.md §3)."""
+
+    department = "department"
+    province = "province"
+    district = "district"
+    local = "local"
+    school = "school"
+    university = "university"
+    hospital = "hospital"
+    state_enterprise = "state_enterprise"
+    public_org = "public_org"
+
+
+AGENCY_TYPE_TH: dict[str, str] = {
+    "department": "ส่วนราชการระดับกรม",
+    "province": "จังหวัด",
+    "district": "อำเภอ",
+    "local": "องค์กรปกครองส่วนท้องถิ่น",
+    "school": "สถานศึกษา",
+    "university": "มหาวิทยาลัย",
+    "hospital": "หน่วยบริการสาธารณสุข",
+    "state_enterprise": "รัฐวิสาหกิจ",
+    "public_org": "องค์การมหาชน",
+}
+
+
+class Verdict(StrEnum):
+    """Per-item verdicts (meanings in shared/oit/README.md §5)."""
+
+    passed = "pass"
+    fail = "fail"
+    stale = "stale"
+    incomplete = "incomplete"
+    unreachable = "unreachable"
+    needs_review = "needs_review"
+    not_applicable = "not_applicable"
+
+
+VERDICT_TH: dict[str, str] = {
+    "pass": "ผ่าน",
+    "fail": "ไม่พบข้อมูล",
+    "stale": "ข้อมูลไม่เป็นปีปัจจุบัน",
+    "incomplete": "ข้อมูลไม่ครบ",
+    "unreachable": "เข้าถึงไม่ได้",
+    "needs_review": "ต้องตรวจด้วยคน",
+    "not_applicable": "ไม่เกี่ยวข้อง",
+}
+
+VERDICT_ORDER: tuple[str, ...] = tuple(v.value for v in Verdict)
+
+
+class FailClass(StrEnum):
+    """Why a URL could not be fetched; carried into ``unreachable`` verdicts."""
+
+    dns = "dns"
+    connect = "connect"
+    timeout = "timeout"
+    tls = "tls"
+    blocked = "blocked"
+    not_found = "not_found"
+    server_error = "server_error"
+    login_wall = "login_wall"
+    too_large = "too_large"
+    bad_content = "bad_content"
+    refused_private = "refused_private"
+    other = "other"
+
+
+FAIL_CLASS_TH: dict[str, str] = {
+    "dns": "ไม่พบชื่อโดเมน (DNS)",
+    "connect": "เชื่อมต่อเซิร์ฟเวอร์ไม่ได้",
+    "timeout": "หมดเวลารอ",
+    "tls": "ใบรับรอง TLS/HTTPS มีปัญหา",
+    "blocked": "ถูกปฏิเสธการเข้าถึง (401/403)",
+    "not_found": "ไม่พบหน้า (404/410)",
+    "server_error": "เซิร์ฟเวอร์ผิดพลาด (5xx)",
+    "login_wall": "ต้องเข้าสู่ระบบก่อนจึงจะเห็น",
+    "too_large": "ไฟล์ใหญ่เกินกำหนด",
+    "bad_content": "เนื้อหาเสียหายหรืออ่านไม่ได้",
+    "refused_private": "ไม่ตรวจที่อยู่เครือข่ายภายใน (ป้องกัน SSRF)",
+    "other": "ข้อผิดพลาดอื่น",
+}

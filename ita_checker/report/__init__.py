@@ -1,0 +1,1 @@
+"""Reports built from result dicts: per-agency HTML page and XLSX workbook."""

@@ -1,0 +1,288 @@
+"""The rule engine: judges one OIT item from fetched evidence (topic → period → elements → verdict)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ita_checker.evidence import EvidenceDoc, EvidenceIndex
+from ita_checker.models import FAIL_CLASS_TH, Verdict
+from ita_checker.rules.checks import CHECKS, Ctx, period_window
+from ita_checker.rules.facts import BundleFacts, doc_facts
+from ita_checker.rules.model import Element, Rule
+from ita_checker.thaidate import format_th
+from ita_checker.thaitext import contains_any, match_key, snippet
+
+OCR_REVIEW_BELOW = 60.0
+TRANSIENT = {"timeout", "connect", "dns", "server_error", "tls", "other"}
+RANK = {"pass": 5, "incomplete": 4, "stale": 3, "needs_review": 2, "fail": 0}
+MAX_DISCOVERED_CANDIDATES = 8
+SIGNATURE_DEFAULT = Element(id="signed_by_head", label_th="ลงนามโดยผู้บริหารสูงสุด",
+                            keywords=["ลงนาม", "ลงชื่อ", "ประกาศ ณ วันที่", "สั่ง ณ วันที่"], check="signature")
+
+
+@dataclass
+class Judgement:
+    """The verdict on one bundle of evidence, with everything a reviewer needs to see why."""
+
+    verdict: str
+    reasons: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return RANK.get(self.verdict, 0), len(self.found)
+
+
+def topic_hits(rule: Rule, ev: EvidenceDoc, *, allow_body: bool) -> list[str]:
+    """Topic keywords found where the rule says they count (title, headings, link text, URL, document)."""
+    d = ev.doc
+    if rule.topic.none and contains_any(d.head_key + match_key(ev.anchor), rule.topic.none):
+        return []
+    places: list[str] = []
+    where = set(rule.topic.where)
+    if "title" in where or "heading" in where:
+        places.append(d.head_key)
+    if "anchor" in where:
+        places.append(match_key(ev.anchor))
+    if "url" in where:
+        places.append(match_key(ev.url_words))
+    if "document" in where and d.kind != "html":
+        places.append(d.start_key)
+    if allow_body or "body" in where:
+        places.append(d.text_key)
+    hay = "\n".join(places)
+    hits = contains_any(hay, rule.topic.any)
+    if hits and rule.topic.all and len(contains_any(hay, rule.topic.all)) < len(rule.topic.all):
+        return []
+    return hits
+
+
+def _period(rule: Rule, b: BundleFacts, fy: int) -> tuple[str, str]:
+    """('ok' | 'stale' | 'unknown', Thai reason)."""
+    kind = rule.period
+    if kind == "none":
+        return "ok", ""
+    if kind == "multi_year_covering_current":
+        ranges = b.year_ranges
+        if any(a <= fy <= z for a, z in ranges):
+            return "ok", ""
+        if ranges:
+            shown = ", ".join(f"{a}-{z}" for a, z in sorted(ranges))
+            return "stale", f"ช่วงปีของแผนที่พบ ({shown}) ไม่ครอบคลุมปีงบประมาณ {fy}"
+        if fy in b.fy_labels:
+            return "ok", ""
+        return "unknown", f"ไม่พบช่วงปีของแผน (เช่น พ.ศ. {fy - 3}-{fy + 1})"
+    _, target = period_window(kind, fy)
+    for label, years in (("ปีงบประมาณที่ระบุ", b.fy_labels), ("วันที่ในเอกสาร", b.date_fys),
+                         ("ปี พ.ศ. ที่ระบุ", b.head_years)):
+        if not years:
+            continue
+        if target in years:
+            return "ok", ""
+        shown = ", ".join(str(y) for y in sorted(years))
+        return "stale", f"{label}: {shown} ไม่ใช่ปีงบประมาณ {target} ที่ต้องการ"
+    return "unknown", f"ไม่พบปีหรือวันที่ในหลักฐาน จึงยืนยันไม่ได้ว่าเป็นข้อมูลปีงบประมาณ {target}"
+
+
+def _elements(rule: Rule, b: BundleFacts, *, fy: int, agency_type: str) -> Judgement:
+    j = Judgement(verdict="pass")
+    elements = list(rule.elements)
+    if rule.signed_by_head is True and not any(e.check == "signature" for e in elements):
+        elements.append(SIGNATURE_DEFAULT)
+    results: dict[str, bool] = {}
+    years = set(b.years_found())
+    for el in elements:
+        if el.applies_to is not None and agency_type not in el.applies_to:
+            continue
+        period = el.period or rule.period
+        window, target = period_window(period if period != "none" else "current_fy", fy)
+        r = CHECKS[el.check](b, el, Ctx(fy=fy, window=window, target_fy=target))
+        ok = r.found
+        detail = r.detail
+        if ok and el.period not in (None, "none", rule.period) and target not in years:
+            ok, detail = False, f"ไม่พบข้อมูลของปีงบประมาณ {target}"
+        results[el.id] = ok
+        label = el.label_th + (f" ({detail})" if detail and not ok else "")
+        if ok:
+            j.found.append(el.label_th)
+        elif el.required is True:
+            j.missing.append(label)
+        elif el.required == "unknown":
+            j.warnings.append(f"ไม่พบ {label} (เกณฑ์นี้ยังไม่แน่ชัด)")
+    if rule.satisfied_by and j.missing:
+        for group in rule.satisfied_by:
+            if all(results.get(e, False) for e in group):
+                j.missing = []
+                break
+    return j
+
+
+def judge_bundle(rule: Rule, docs: list[EvidenceDoc], *, fy: int, agency_type: str,
+                 primary: set[str] | None = None) -> Judgement:
+    """Judge one bundle: the submitted page(s) (``primary``, whose body text may carry the topic) plus
+    the documents linked from them."""
+    primary = primary or set()
+    hits_by_doc = {ev.url: topic_hits(rule, ev, allow_body=ev.url in primary) for ev in docs}
+    topical = [ev for ev in docs if hits_by_doc[ev.url]]
+    if not topical:
+        j = Judgement(verdict="fail", reasons=[f"ไม่พบเนื้อหาเรื่อง “{rule.title_th}” ในหน้าที่ตรวจ"])
+        j.evidence = [_evidence(ev, "", include_snippet=True) for ev in docs[:1]]
+        return _weak_evidence(j, docs)
+    b = BundleFacts.of(docs)
+    j = _elements(rule, b, fy=fy, agency_type=agency_type)
+    j.years = b.years_found()
+    j.evidence = [_evidence(ev, hits_by_doc[ev.url][0]) for ev in topical[:5]]
+    j.url = topical[0].url
+    j.reasons.append("พบหัวข้อ: " + ", ".join(dict.fromkeys(h for ev in topical for h in hits_by_doc[ev.url][:2]))[:200])
+    status, why = _period(rule, b, fy)
+    if status == "stale":
+        j.verdict = "stale"
+        j.reasons.append(why)
+    elif j.missing:
+        j.verdict = "incomplete"
+        j.reasons.append("ขาดองค์ประกอบ: " + "; ".join(j.missing))
+        if status == "unknown":
+            j.reasons.append(why)
+    elif status == "unknown":
+        j.verdict = "needs_review"
+        j.reasons.append(why)
+    else:
+        j.verdict = "pass"
+    return _weak_evidence(j, docs)
+
+
+def _weak_evidence(j: Judgement, docs: list[EvidenceDoc]) -> Judgement:
+    """Unreadable or low-confidence documents turn a negative verdict into needs_review."""
+    if j.verdict == "pass":
+        return j
+    weak = [ev for ev in docs if (ev.doc.ocr_confidence is not None and ev.doc.ocr_confidence < OCR_REVIEW_BELOW)
+            or ev.doc.note.startswith(("bad_content", "ocr unavailable"))]
+    if weak:
+        j.reasons.append("มีเอกสารที่อ่านได้ไม่ชัด/อ่านไม่ได้ ต้องให้คนตรวจ: " + ", ".join(ev.shown_url for ev in weak[:3]))
+        j.verdict = "needs_review"
+    return j
+
+
+def _evidence(ev: EvidenceDoc, kw: str, *, include_snippet: bool = True) -> dict[str, Any]:
+    f = doc_facts(ev)
+    base = ev.doc.text or ev.doc.title
+    snip = snippet(base, kw, 90) if kw else base[:180]
+    dates = sorted(set(f.dates))[:6]
+    return {
+        "url": ev.shown_url,
+        "snippet": snip if include_snippet else "",
+        "title": ev.doc.title,
+        "kind": ev.doc.kind,
+        "source": ev.record.source,
+        "years_found": sorted(set(f.fy_labels) | f.date_fys() | set(f.head_years)),
+        "dates_found": [format_th(d) for d in dates],
+        "ocr_confidence": ev.doc.ocr_confidence,
+        "screenshot": None,
+    }
+
+
+def _discovered(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str,
+                exclude: set[str]) -> Judgement | None:
+    cands = []
+    for ev in index.docs():
+        if ev.url in exclude or ev.shown_url in exclude:
+            continue
+        hits = topic_hits(rule, ev, allow_body=False)
+        if hits:
+            cands.append((len(hits), ev))
+    cands.sort(key=lambda t: -t[0])
+    best: Judgement | None = None
+    for _, ev in cands[:MAX_DISCOVERED_CANDIDATES]:
+        docs, _failed = index.bundle(ev.url)
+        j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary={ev.url})
+        j.url = ev.shown_url
+        if best is None or j.rank > best.rank:
+            best = j
+    return best
+
+
+def _fetch_error(rec: Any) -> dict[str, str]:
+    cls = rec.fail_class or "other"
+    return {"url": rec.url, "class": cls, "detail": f"{FAIL_CLASS_TH.get(cls, cls)}: {rec.detail or ''}".strip()}
+
+
+def judge_item(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str,
+               submitted: list[str] | None) -> dict[str, Any]:
+    """The result entry of one item (schema ita-checker/result/v1 ``items[]``).
+
+    ``submitted`` is the list of URLs the agency gave for this item, or None when no form was given
+    (self-check by discovery).
+    """
+    out: dict[str, Any] = {
+        "code": rule.code, "title": rule.title_th, "rule_id": f"{rule.ruleset}/{rule.id}",
+        "urls": list(submitted or []), "confidence": rule.confidence,
+        "low_confidence_rule": rule.confidence in ("L", "?"), "placeholder": rule.placeholder,
+        "period": rule.period, "fix_hint": rule.fix_hint_th, "message": rule.message_th,
+        "evidence": [], "reasons": [], "elements_found": [], "elements_missing": [], "warnings": [],
+        "suggested_urls": [], "fetch_errors": [], "years_found": [],
+    }
+    if agency_type not in rule.applies_to:
+        out.update(verdict="not_applicable", reasons=[f"ข้อนี้ไม่ใช้กับหน่วยงานประเภท {agency_type}"])
+        return out
+    j: Judgement | None = None
+    unreachable = False
+    if submitted is None:
+        j = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set())
+        if j is None:
+            home = index.site_home_failed()
+            if home is not None and not index.docs():
+                unreachable = True
+                out["fetch_errors"].append(_fetch_error(home))
+                j = Judgement(verdict="unreachable", reasons=["เข้าเว็บไซต์ของหน่วยงานไม่ได้"])
+            else:
+                j = Judgement(verdict="fail", reasons=["ไม่พบหน้าที่เกี่ยวกับข้อนี้บนเว็บไซต์ (ตรวจแบบค้นหาเอง ไม่มีแบบฟอร์ม URL)"])
+        elif j.url:
+            out["urls"] = [j.url]
+    elif not submitted:
+        j = Judgement(verdict="fail", reasons=["หน่วยงานไม่ได้ส่ง URL สำหรับข้อนี้"])
+    else:
+        ok_urls = [u for u in submitted if u in index.by_url]
+        failed = [index.failures[u] for u in submitted if u not in index.by_url and u in index.failures]
+        out["fetch_errors"] = [_fetch_error(r) for r in failed]
+        not_fetched = [u for u in submitted if u not in index.by_url and u not in index.failures]
+        for u in not_fetched:
+            out["fetch_errors"].append({"url": u, "class": "other", "detail": "ไม่ได้ดึงข้อมูล (เกินงบประมาณหน้า?)"})
+        if not ok_urls:
+            unreachable = True
+            j = Judgement(verdict="unreachable", reasons=["เปิด URL ที่ส่งไม่ได้ทั้งหมด"])
+        else:
+            docs: list[EvidenceDoc] = []
+            failed_children = []
+            for u in ok_urls:
+                bdocs, bfailed = index.bundle(u)
+                docs.extend(d for d in bdocs if d not in docs)
+                failed_children.extend(bfailed)
+            j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
+            for rec in failed_children:
+                out["fetch_errors"].append(_fetch_error(rec))
+            if j.verdict != "pass" and (failed or any(r.fail_class in TRANSIENT for r in failed_children)):
+                j.reasons.append("บาง URL/เอกสารเปิดไม่ได้ จึงยังตัดสินไม่ได้ว่าไม่มีข้อมูล")
+                j.verdict = "unreachable"
+                unreachable = True
+    assert j is not None
+    if submitted is not None and j.verdict in ("fail", "incomplete", "stale", "unreachable"):
+        alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set(submitted))
+        if alt is not None and alt.verdict in ("pass", "incomplete") and alt.rank > (RANK.get(j.verdict, 0), len(j.found)) and alt.url:
+            out["suggested_urls"] = [alt.url]
+            j.reasons.append(f"พบข้อมูลที่ดีกว่าที่ {alt.url} (ผลถ้าใช้ URL นี้: {alt.verdict}) ควรส่ง URL นี้แทน")
+    verdict = j.verdict
+    out["tool_verdict"] = verdict
+    if rule.placeholder and verdict not in ("unreachable", "not_applicable") and not unreachable:
+        verdict = "needs_review"
+        j.reasons.append(rule.placeholder_reason or "ข้อนี้เป็นข้อคาดการณ์ จึงต้องให้คนตรวจ")
+    out.update(
+        verdict=Verdict(verdict).value, reasons=j.reasons, elements_found=j.found, elements_missing=j.missing,
+        warnings=j.warnings, evidence=j.evidence, years_found=j.years,
+    )
+    return out

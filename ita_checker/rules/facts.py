@@ -1,0 +1,104 @@
+"""Facts a rule reads from a bundle of evidence: keyed text, years, dates and fiscal-year labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ita_checker.evidence import EvidenceDoc
+from ita_checker.thaidate import (
+    find_be_years,
+    find_dates,
+    find_fiscal_years,
+    find_ranges,
+    find_year_ranges,
+    fiscal_year_of,
+)
+from ita_checker.thaitext import match_key
+
+
+@dataclass
+class DocFacts:
+    """Dates and years of one document, from its own text plus title, headings and link text."""
+
+    fy_labels: list[int] = field(default_factory=list)
+    dates: list[date] = field(default_factory=list)
+    month_dates: list[date] = field(default_factory=list)
+    ranges: list[tuple[date, date]] = field(default_factory=list)
+    year_ranges: list[tuple[int, int]] = field(default_factory=list)
+    head_years: list[int] = field(default_factory=list)
+
+    def date_fys(self) -> set[int]:
+        return {fiscal_year_of(d) for d in self.dates + self.month_dates} | {
+            fiscal_year_of(a) for a, _ in self.ranges
+        }
+
+
+def doc_facts(ev: EvidenceDoc) -> DocFacts:
+    """Facts of one evidence document (memoised on the object)."""
+    cached = ev.__dict__.get("_facts")
+    if isinstance(cached, DocFacts):
+        return cached
+    d = ev.doc
+    head = " ".join([d.title, *d.headings, ev.anchor, ev.url_words])
+    text = head + "\n" + d.text
+    found = find_dates(text)
+    facts = DocFacts(
+        fy_labels=find_fiscal_years(text),
+        dates=[f.date for f in found if f.precision == "day"],
+        month_dates=[f.date for f in found if f.precision == "month"],
+        ranges=[(r.start, r.end) for r in find_ranges(text)],
+        year_ranges=find_year_ranges(text),
+        head_years=find_be_years(head + " " + d.text[:300]),
+    )
+    ev.__dict__["_facts"] = facts
+    return facts
+
+
+@dataclass
+class BundleFacts:
+    """Everything a rule needs from a bundle (a submitted page and its one-level documents)."""
+
+    docs: list[EvidenceDoc]
+    text_key: str
+    per_doc: list[DocFacts]
+
+    @classmethod
+    def of(cls, docs: list[EvidenceDoc]) -> BundleFacts:
+        parts = []
+        for ev in docs:
+            parts.append(" ".join([ev.doc.title, *ev.doc.headings, ev.anchor]))
+            parts.append(ev.doc.text)
+        return cls(docs=docs, text_key=match_key("\n".join(parts)), per_doc=[doc_facts(e) for e in docs])
+
+    @property
+    def fy_labels(self) -> set[int]:
+        return {y for f in self.per_doc for y in f.fy_labels}
+
+    @property
+    def date_fys(self) -> set[int]:
+        return {y for f in self.per_doc for y in f.date_fys()}
+
+    @property
+    def head_years(self) -> set[int]:
+        return {y for f in self.per_doc for y in f.head_years}
+
+    @property
+    def year_ranges(self) -> set[tuple[int, int]]:
+        return {r for f in self.per_doc for r in f.year_ranges}
+
+    @property
+    def all_dates(self) -> list[date]:
+        return [d for f in self.per_doc for d in f.dates]
+
+    @property
+    def all_months(self) -> set[tuple[int, int]]:
+        out = {(d.year, d.month) for f in self.per_doc for d in f.dates + f.month_dates}
+        for f in self.per_doc:
+            for a, b in f.ranges:
+                if (b - a).days <= 31:
+                    out.add((a.year, a.month))
+        return out
+
+    def years_found(self) -> list[int]:
+        return sorted(self.fy_labels | self.date_fys | self.head_years)

@@ -1,0 +1,201 @@
+"""Load and validate rule files, with errors that name the file, line and field and say how to fix them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ita_checker.errors import InputError
+from ita_checker.rules.model import Rule, RuleSetInfo
+
+Loc = tuple[str | int, ...]
+
+
+def rules_root() -> Path:
+    """The rules/ directory: $ITA_RULES_DIR, else the one beside the package (editable install)."""
+    env = os.environ.get("ITA_RULES_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+@dataclass
+class RuleSet:
+    """A loaded rule set: its metadata and its rules ordered by item number."""
+
+    info: RuleSetInfo
+    rules: list[Rule]
+    path: Path
+    rule_dirs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.info.ruleset
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One validation problem, located in a file."""
+
+    path: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field}: {self.message}"
+
+
+def _compose(text: str, path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML keeping the line of every mapping key / sequence entry."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise InputError(f"{path}:{line}: YAML ไม่ถูกต้อง / invalid YAML: {exc}") from exc
+    lines: dict[Loc, int] = {}
+
+    def walk(n: yaml.Node | None, loc: Loc) -> None:
+        if n is None:
+            return
+        lines.setdefault(loc, n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                key = k.value
+                lines[(*loc, key)] = k.start_mark.line + 1
+                walk(v, (*loc, key))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                walk(v, (*loc, i))
+
+    walk(node, ())
+    data = yaml.safe_load(text)
+    return data, lines
+
+
+def _problems(exc: ValidationError, path: Path, lines: dict[Loc, int]) -> list[RuleProblem]:
+    out = []
+    for err in exc.errors():
+        loc: Loc = tuple(err["loc"])
+        line = None
+        probe = loc
+        while probe and line is None:
+            line = lines.get(probe)
+            probe = probe[:-1]
+        name = ".".join(str(p) for p in loc) or "(file)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "ไม่รู้จักคีย์นี้ ลบออกหรือแก้ตัวสะกด / unknown key: remove it or fix the spelling"
+        elif err["type"] == "missing":
+            msg = "ต้องมีคีย์นี้ / required key is missing: add it (see rules/README.md)"
+        elif err["type"] in ("literal_error", "enum"):
+            msg = f"ค่าไม่ถูกต้อง / {msg}"
+        out.append(RuleProblem(path, line, name, msg))
+    return out
+
+
+def load_rule_file(path: Path) -> tuple[Rule | None, list[RuleProblem]]:
+    """Load one rule.yaml; returns the rule or the list of problems."""
+    try:
+        data, lines = _compose(path.read_text(encoding="utf-8"), path)
+    except InputError as exc:
+        return None, [RuleProblem(path, None, "(file)", str(exc))]
+    except OSError as exc:
+        return None, [RuleProblem(path, None, "(file)", f"อ่านไฟล์ไม่ได้ / cannot read: {exc}")]
+    if not isinstance(data, dict):
+        return None, [RuleProblem(path, 1, "(file)", "ต้องเป็น mapping ของ YAML / must be a YAML mapping")]
+    try:
+        rule = Rule.model_validate(data)
+    except ValidationError as exc:
+        return None, _problems(exc, path, lines)
+    problems = []
+    if rule.id != path.parent.name:
+        problems.append(RuleProblem(path, lines.get(("id",)), "id",
+                                    f"id ต้องตรงกับชื่อโฟลเดอร์ '{path.parent.name}' / id must equal the folder name"))
+    return (rule if not problems else None), problems
+
+
+def load_ruleset(rs_dir: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
+    """Load rules/<ruleset>/ (ruleset.yaml and every */rule.yaml)."""
+    problems: list[RuleProblem] = []
+    info_path = rs_dir / "ruleset.yaml"
+    info: RuleSetInfo | None = None
+    try:
+        data, lines = _compose(info_path.read_text(encoding="utf-8"), info_path)
+        info = RuleSetInfo.model_validate(data)
+    except OSError:
+        problems.append(RuleProblem(info_path, None, "(file)", "ไม่มี ruleset.yaml / missing ruleset.yaml"))
+    except InputError as exc:
+        problems.append(RuleProblem(info_path, None, "(file)", str(exc)))
+    except ValidationError as exc:
+        problems.extend(_problems(exc, info_path, lines))
+    rules: list[Rule] = []
+    dirs: dict[str, Path] = {}
+    for f in sorted(rs_dir.glob("*/rule.yaml")):
+        rule, probs = load_rule_file(f)
+        problems.extend(probs)
+        if rule is None:
+            continue
+        if info and rule.ruleset != info.ruleset:
+            problems.append(RuleProblem(f, None, "ruleset", f"ต้องเป็น '{info.ruleset}' / must be '{info.ruleset}'"))
+            continue
+        if rule.code in {r.code for r in rules}:
+            problems.append(RuleProblem(f, None, "code", f"รหัส {rule.code} ซ้ำ / duplicate code {rule.code}"))
+            continue
+        rules.append(rule)
+        dirs[rule.code] = f.parent
+    rules.sort(key=lambda r: r.number)
+    if info and not problems and len(rules) != info.item_count:
+        problems.append(RuleProblem(info_path, None, "item_count",
+                                    f"มี {len(rules)} กฎ แต่ item_count = {info.item_count} / count mismatch"))
+    if info is None or problems:
+        return None, problems
+    return RuleSet(info=info, rules=rules, path=rs_dir, rule_dirs=dirs), problems
+
+
+def list_rulesets(root: Path | None = None) -> list[Path]:
+    root = root or rules_root()
+    return sorted(p.parent for p in root.glob("*/ruleset.yaml"))
+
+
+def find_ruleset(*, year: int, agency_type: str, root: Path | None = None) -> RuleSet:
+    """The rule set for a fiscal year and agency type (variants first: hospital → MOIT, ...)."""
+    root = root or rules_root()
+    candidates: list[RuleSet] = []
+    for d in list_rulesets(root):
+        rs, problems = load_ruleset(d)
+        if rs is None:
+            if d.name.endswith(str(year)):
+                raise InputError("กฎตรวจมีข้อผิดพลาด / rule set has errors:\n" + "\n".join(map(str, problems)))
+            continue
+        if rs.info.year == year and agency_type in rs.info.applies_to:
+            candidates.append(rs)
+    if not candidates:
+        years = sorted({load_ruleset(d)[0].info.year for d in list_rulesets(root) if load_ruleset(d)[0]})  # type: ignore[union-attr]
+        raise InputError(
+            f"ไม่มีชุดกฎสำหรับปีงบประมาณ {year} ประเภท {agency_type} (มีปี: {years}) / "
+            f"no rule set for year {year} and agency type {agency_type}; available years: {years}"
+        )
+    # The general NACC list wins over variants (OVEC colleges) when both apply; pass --ruleset for a variant.
+    candidates.sort(key=lambda rs: (-len(rs.info.applies_to), rs.id))
+    return candidates[0]
+
+
+def get_ruleset(ruleset_id: str, root: Path | None = None) -> RuleSet:
+    """Load a rule set by id, or raise InputError naming the known ids."""
+    root = root or rules_root()
+    d = root / ruleset_id
+    if not (d / "ruleset.yaml").exists():
+        known = [p.name for p in list_rulesets(root)]
+        raise InputError(f"ไม่รู้จักชุดกฎ '{ruleset_id}' (มี: {known}) / unknown rule set '{ruleset_id}'; known: {known}")
+    rs, problems = load_ruleset(d)
+    if rs is None:
+        raise InputError("กฎตรวจมีข้อผิดพลาด / rule set has errors:\n" + "\n".join(map(str, problems)))
+    return rs

@@ -1,0 +1,36 @@
+"""Agency score as the NACC counts OIT: the share of applicable items that pass, 0-100."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ita_checker.models import VERDICT_ORDER
+
+AT_RISK = ("unreachable", "needs_review")
+
+
+def verdict_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    c = Counter(str(it["verdict"]) for it in items)
+    return {v: c.get(v, 0) for v in VERDICT_ORDER}
+
+
+def score(counts: Mapping[str, int]) -> float:
+    """Pass share of applicable items. Unreachable and needs_review count as not passing (they are
+    reported apart as 'at risk', never silently as passes)."""
+    applicable = sum(n for v, n in counts.items() if v != "not_applicable")
+    if applicable == 0:
+        return 0.0
+    return round(100.0 * counts.get("pass", 0) / applicable, 2)
+
+
+def summary(items: list[Mapping[str, Any]]) -> dict[str, Any]:
+    counts = verdict_counts(items)
+    return {
+        "score": score(counts),
+        "counts": counts,
+        "applicable": sum(n for v, n in counts.items() if v != "not_applicable"),
+        "at_risk": sum(counts[v] for v in AT_RISK),
+        "at_risk_codes": [str(it["code"]) for it in items if it["verdict"] in AT_RISK],
+    }

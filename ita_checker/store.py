@@ -1,0 +1,144 @@
+"""Crawl storage: a content-addressed blob store plus SQLite metadata (runs, fetch log, extracted text cache)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY, agency TEXT NOT NULL, site TEXT NOT NULL, started_at REAL NOT NULL,
+  finished_at REAL, status TEXT NOT NULL DEFAULT 'running', meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS fetches (
+  run_id TEXT NOT NULL, url TEXT NOT NULL, final_url TEXT, status INTEGER, fail_class TEXT, detail TEXT,
+  content_type TEXT, sha256 TEXT, size INTEGER, source TEXT NOT NULL, parent_url TEXT, anchor TEXT,
+  item_codes TEXT NOT NULL DEFAULT '[]', depth INTEGER NOT NULL DEFAULT 0, elapsed_ms INTEGER,
+  fetched_at REAL NOT NULL, via_browser INTEGER NOT NULL DEFAULT 0, etag TEXT, last_modified TEXT,
+  PRIMARY KEY (run_id, url)
+);
+CREATE INDEX IF NOT EXISTS fetches_parent ON fetches(run_id, parent_url);
+CREATE TABLE IF NOT EXISTS texts (
+  sha256 TEXT NOT NULL, extractor TEXT NOT NULL, doc TEXT NOT NULL, created_at REAL NOT NULL,
+  PRIMARY KEY (sha256, extractor)
+);
+"""
+
+
+@dataclass
+class FetchRecord:
+    """One URL the crawler tried: what came back, or why nothing did."""
+
+    url: str
+    source: str  # home | submitted | discovered | linked | sitemap
+    final_url: str | None = None
+    status: int | None = None
+    fail_class: str | None = None
+    detail: str | None = None
+    content_type: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    parent_url: str | None = None
+    anchor: str | None = None
+    item_codes: list[str] = field(default_factory=list)
+    depth: int = 0
+    elapsed_ms: int | None = None
+    fetched_at: float = field(default_factory=time.time)
+    via_browser: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.fail_class is None and self.sha256 is not None
+
+
+class Store:
+    """SQLite metadata at ``root/ita.sqlite`` and blobs at ``root/blobs/ab/<sha256>``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.blobs = root / "blobs"
+        self.blobs.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(root / "ita.sqlite", timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # runs
+    def begin_run(self, *, agency: str, site: str, meta: dict[str, Any] | None = None) -> str:
+        run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        self.db.execute(
+            "INSERT INTO runs(run_id, agency, site, started_at, meta) VALUES (?,?,?,?,?)",
+            (run_id, agency, site, time.time(), json.dumps(meta or {}, ensure_ascii=False)),
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, status: str = "done") -> None:
+        self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE run_id=?", (time.time(), status, run_id))
+
+    # blobs
+    def put_blob(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        path = self.blob_path(sha)
+        if path.exists():
+            return sha
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha
+
+    def blob_path(self, sha: str) -> Path:
+        return self.blobs / sha[:2] / sha
+
+    def get_blob(self, sha: str) -> bytes:
+        return self.blob_path(sha).read_bytes()
+
+    # fetch log
+    def record_fetch(self, run_id: str, rec: FetchRecord) -> None:
+        row = asdict(rec)
+        row["item_codes"] = json.dumps(rec.item_codes)
+        row["via_browser"] = int(rec.via_browser)
+        cols = ", ".join(["run_id", *row])
+        marks = ", ".join("?" * (len(row) + 1))
+        self.db.execute(f"INSERT OR REPLACE INTO fetches({cols}) VALUES ({marks})", (run_id, *row.values()))
+
+    def fetches(self, run_id: str) -> list[FetchRecord]:
+        cur = self.db.execute("SELECT * FROM fetches WHERE run_id=? ORDER BY fetched_at", (run_id,))
+        names = [d[0] for d in cur.description]
+        out = []
+        for values in cur.fetchall():
+            row = dict(zip(names, values, strict=True))
+            row.pop("run_id")
+            row["item_codes"] = json.loads(row["item_codes"])
+            row["via_browser"] = bool(row["via_browser"])
+            out.append(FetchRecord(**row))
+        return out
+
+    # extracted text cache (keyed by content hash, shared across runs and agencies)
+    def get_text(self, sha: str, extractor: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT doc FROM texts WHERE sha256=? AND extractor=?", (sha, extractor)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_text(self, sha: str, extractor: str, doc: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO texts(sha256, extractor, doc, created_at) VALUES (?,?,?,?)",
+            (sha, extractor, json.dumps(doc, ensure_ascii=False), time.time()),
+        )
