@@ -87,7 +87,7 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
     """Extract every fetched body of the run (cached by content hash) and index it."""
     idx = EvidenceIndex(site=site)
     for rec in store.fetches(run_id):
-        if rec.parent_url:
+        if rec.parent_url and rec.source == "linked":  # one level below an item page, not menu discovery
             if rec.ok:
                 idx.children.setdefault(rec.parent_url, []).append(rec.url)
             else:

@@ -59,9 +59,7 @@ _MONTHS_EN = (
 
 def _month_keys() -> dict[str, int]:
     keys: dict[str, int] = dict(_MONTHS_TH_TYPOS)
-    for number, (full, abbr, english) in enumerate(
-        zip(MONTHS_TH, MONTHS_TH_ABBR, _MONTHS_EN, strict=True), 1
-    ):
+    for number, (full, abbr, english) in enumerate(zip(MONTHS_TH, MONTHS_TH_ABBR, _MONTHS_EN, strict=True), 1):
         keys[full] = number
         keys[abbr.replace(".", "")] = number
         keys[english] = number
@@ -117,12 +115,8 @@ _MONTH_WORD_BEFORE_RE = re.compile(r"เดือน\s*$")
 _NUM_RE = re.compile(
     r"(?<![\d.])(?<!\d/)(?P<d>\d{1,2})(?P<s>[/\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?!\d|(?P=s)\d|\.\d)"
 )
-_ISO_RE = re.compile(
-    r"(?<![\d.])(?<!\d/)(?P<y>\d{4})(?P<s>[\-/])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d|(?P=s)\d)"
-)
-_DAY_RANGE_RE = re.compile(
-    rf"(?<![\d,./\-])(?P<d1>\d{{1,2}})\s*-\s*(?P<d>\d{{1,2}})\s*(?:เดือน\s*)?{_MONTH}\s*{_YEAR}"
-)
+_ISO_RE = re.compile(r"(?<![\d.])(?<!\d/)(?P<y>\d{4})(?P<s>[\-/])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d|(?P=s)\d)")
+_DAY_RANGE_RE = re.compile(rf"(?<![\d,./\-])(?P<d1>\d{{1,2}})\s*-\s*(?P<d>\d{{1,2}})\s*(?:เดือน\s*)?{_MONTH}\s*{_YEAR}")
 # Kind, pattern; the order breaks ties between matches with the same span.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("wp", _WP_RE),
@@ -320,11 +314,7 @@ def _pair_range(first: _Token, second: _Token) -> tuple[date, date] | None:
     """Resolve two tokens into (start, end); the first may borrow the second's year."""
     if second.year is None:
         return None
-    end = (
-        _last_day(second.year, second.month)
-        if second.day is None
-        else date(second.year, second.month, second.day)
-    )
+    end = _last_day(second.year, second.month) if second.day is None else date(second.year, second.month, second.day)
     if first.year is not None:
         start = _safe_date(first.year, first.month, first.day or 1)
     else:
@@ -336,8 +326,8 @@ def _pair_range(first: _Token, second: _Token) -> tuple[date, date] | None:
     return start, end
 
 
-def _token_ranges(text: str, prepared: str) -> list[tuple[int, DateRange]]:
-    tokens = [token for token in _scan(prepared) if token.valid]
+def _token_ranges(text: str, prepared: str, tokens: list[_Token]) -> list[tuple[int, DateRange]]:
+    """Pair neighbouring tokens joined by a range separator (`-`, `ถึง`, …)."""
     ranges: list[tuple[int, DateRange]] = []
     index = 0
     while index < len(tokens) - 1:
@@ -352,11 +342,13 @@ def _token_ranges(text: str, prepared: str) -> list[tuple[int, DateRange]]:
     return ranges
 
 
-def _day_ranges(text: str, prepared: str) -> list[tuple[int, DateRange]]:
+def _day_ranges(text: str, prepared: str, tokens: list[_Token]) -> list[tuple[int, DateRange]]:
+    """Find `1-31 ตุลาคม 2568` (day range within one month) not starting inside another date."""
+    spans = [(token.start, token.end) for token in tokens]
     ranges: list[tuple[int, DateRange]] = []
     for match in _DAY_RANGE_RE.finditer(prepared):
         token = _token("dmy", match)
-        if not token.valid or token.year is None:
+        if not token.valid or token.year is None or _overlaps(spans, *match.span("d1")):
             continue
         start = _safe_date(token.year, token.month, int(match.group("d1")))
         end = date(token.year, token.month, token.day or 1)
@@ -371,7 +363,8 @@ def find_ranges(text: str) -> list[DateRange]:
     A month-precision end means the last day of that month.
     """
     prepared = _prep(text)
-    ranges = _token_ranges(text, prepared) + _day_ranges(text, prepared)
+    tokens = [token for token in _scan(prepared) if token.valid]
+    ranges = _token_ranges(text, prepared, tokens) + _day_ranges(text, prepared, tokens)
     ranges.sort(key=lambda item: item[0])
     return [found for _start, found in ranges]
 

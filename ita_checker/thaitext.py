@@ -27,7 +27,9 @@ _TABLE: dict[int, str | None] = {
 _MULTI_SPACE_RE = re.compile(" {2,}")
 _MULTI_NEWLINE_RE = re.compile("\n{3,}")
 # A line break before a mark or following vowel that cannot start a Thai word: PDF extraction artefact.
-_BROKEN_LINE_RE = re.compile("\n+(?=[\u0e30-\u0e3a\u0e46-\u0e4e])")
+_FOLLOWING = "[\u0e30-\u0e3a\u0e46-\u0e4e]"
+_FOLLOWING_RE = re.compile(_FOLLOWING)
+_BROKEN_LINE_RE = re.compile("\n+(?=" + _FOLLOWING + ")")
 # Broken sara am: NIKHAHIT (+ optional tone mark) + SARA AA.
 _SARA_AM_RE = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 # Sara am before a tone mark; the canonical order is tone mark, then sara am.
@@ -119,7 +121,8 @@ def _find_span(text: str, key: str) -> tuple[int, int] | None:
 
 
 def _is_mark(char: str) -> bool:
-    return unicodedata.category(char) in ("Mn", "Mc", "Me")
+    """Whether `char` cannot start a word: a combining mark or a Thai following vowel."""
+    return _FOLLOWING_RE.match(char) is not None or unicodedata.category(char) in ("Mn", "Mc", "Me")
 
 
 def _one_line(text: str) -> str:

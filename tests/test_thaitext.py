@@ -145,9 +145,8 @@ def test_match_key_idempotent_and_whitespace_free(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(texts, texts, texts)
+@given(texts, st.text(alphabet="กขคงจนบปabcXYZ019๑๒ \u00a0", min_size=1, max_size=12), texts)
 def test_contains_any_finds_inserted_keyword(before: str, keyword: str, after: str) -> None:
-    key = match_key(keyword)
-    haystack = match_key(before + " " + keyword + " " + after)
-    if key and key in haystack:
-        assert contains_any(haystack, [keyword]) == [keyword]
+    haystack = match_key(before + " / " + keyword + " / " + after)
+    expected = [keyword] if keyword.strip() else []
+    assert contains_any(haystack, [keyword]) == expected

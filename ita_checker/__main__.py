@@ -1,0 +1,5 @@
+"""``python -m ita_checker`` runs the command line."""
+
+from ita_checker.cli import main
+
+main()

@@ -1,0 +1,34 @@
+"""Shared fixtures: local test sites on 127.0.0.1, and paths."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ita_checker.demosrv import RunningSite, SiteConfig, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason="Debian chromium is not installed (scripts/setup.sh installs it)")
+    for item in items:
+        if "browser" in item.keywords and not HAS_CHROMIUM:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def mini_site() -> Iterator[RunningSite]:
+    site = serve(SiteConfig(root=SITES / "mini" / "www"))
+    yield site
+    site.stop()
+
+
+def write_submissions(src: Path, base_url: str, dest: Path) -> Path:
+    dest.write_text(src.read_text(encoding="utf-8-sig").replace("{site}", base_url), encoding="utf-8-sig")
+    return dest

@@ -1,0 +1,63 @@
+"""Repository-wide invariants of the rule sets: every catalog item covered, fixtures present, ids sane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ita_checker.rules.casetest import parse_case_name
+from ita_checker.rules.loader import get_ruleset, list_rulesets, load_rule_file
+
+from .conftest import ROOT
+
+SHARED = ROOT.parent / "shared" / "oit"
+RULESET_IDS = [d.name for d in list_rulesets()]
+
+
+def test_all_rule_sets_validate() -> None:
+    assert set(RULESET_IDS) >= {"nacc-2566", "nacc-2567", "nacc-2568", "nacc-2569", "moph-moit-2568", "ovec-2569"}
+    for rs_id in RULESET_IDS:
+        rs = get_ruleset(rs_id)
+        assert len(rs.rules) == rs.info.item_count
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/oit not present")
+@pytest.mark.parametrize("catalog", sorted(SHARED.glob("*.yaml")) if SHARED.is_dir() else [], ids=lambda p: p.name)
+def test_every_catalog_item_has_a_rule(catalog: Path) -> None:
+    cat = yaml.safe_load(catalog.read_text(encoding="utf-8"))
+    rs = get_ruleset(cat["ruleset"])
+    assert [r.code for r in rs.rules] == [it["code"] for it in cat["items"]]
+    for rule, item in zip(rs.rules, cat["items"], strict=True):
+        assert rule.period == item["period"]
+        assert rule.placeholder == bool(item.get("placeholder") or str(item.get("confidence")) == "?")
+
+
+@pytest.mark.parametrize("rs_id", RULESET_IDS)
+def test_every_rule_has_pass_and_fail_cases(rs_id: str) -> None:
+    rs = get_ruleset(rs_id)
+    lacking = []
+    for rule in rs.rules:
+        cases = [c for p in (rs.rule_dirs[rule.code] / "cases").glob("*") if (c := parse_case_name(p))]
+        n_pass = sum(1 for c in cases if c.expect_pass)
+        n_fail = sum(1 for c in cases if not c.expect_pass)
+        if n_pass < 2 or n_fail < 2:
+            lacking.append(f"{rule.id} (pass={n_pass}, fail={n_fail})")
+    assert not lacking, f"{rs_id}: rules without 2 pass + 2 fail cases: {lacking}"
+
+
+def test_bad_rule_file_names_file_line_and_field(tmp_path: Path) -> None:
+    d = tmp_path / "o01-x"
+    d.mkdir()
+    f = d / "rule.yaml"
+    f.write_text(
+        "id: o01-x\ncode: O1\nruleset: t\nyear: 2569\ntitle_th: ทดสอบ\napplies_to: [local]\nsource: s\n"
+        "confidence: M\ntopic:\n  any: [ทดสอบ]\n  anyy: [x]\nperiod: this_year\nmessage_th: m\nfix_hint_th: f\n",
+        encoding="utf-8",
+    )
+    rule, problems = load_rule_file(f)
+    assert rule is None
+    text = "\n".join(map(str, problems))
+    assert f"{f}:11: topic.anyy" in text and "unknown key" in text
+    assert f"{f}:12: period" in text
