@@ -11,8 +11,11 @@ from twisted.python.failure import Failure
 
 _LOGIN_URL = re.compile(r"(login|signin|sign-in|logon|auth|wp-login|user/password|sso)", re.I)
 _PASSWORD = re.compile(rb"""<input[^>]+type\s*=\s*["']?password""", re.I)
-_WAF = re.compile(rb"(access denied|attention required|request blocked|web application firewall|"
-                  rb"checking your browser|ddos protection)", re.I)
+_WAF = re.compile(
+    rb"(access denied|attention required|request blocked|web application firewall|"
+    rb"checking your browser|ddos protection)",
+    re.I,
+)
 
 
 def classify_response(response: Any, content_type: str | None) -> tuple[str | None, str | None]:
@@ -59,7 +62,7 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         return "timeout", text
     if "SSL" in name or "TLS" in name or "certificate" in text.lower() or "ssl" in text.lower():
         return "tls", text
-    if "maxsize" in text.lower() or "Cancelled" in name and "size" in text.lower():
+    if "maxsize" in text.lower() or ("Cancelled" in name and "size" in text.lower()):
         return "too_large", text
     if isinstance(exc, (terr.ConnectionRefusedError, terr.ConnectError, terr.ConnectionLost)):
         return "connect", text

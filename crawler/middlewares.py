@@ -23,8 +23,9 @@ class SsrfGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> SsrfGuardMiddleware:
         s = crawler.settings
-        return cls(Guard(allow_private=s.getbool("ITA_ALLOW_PRIVATE"),
-                         allowed_hosts=frozenset(s.getlist("ITA_ALLOWED_HOSTS"))))
+        return cls(
+            Guard(allow_private=s.getbool("ITA_ALLOW_PRIVATE"), allowed_hosts=frozenset(s.getlist("ITA_ALLOWED_HOSTS")))
+        )
 
     def process_request(self, request: Any, spider: Any = None) -> None:
         try:

@@ -69,8 +69,9 @@ def validate_site(site: str) -> str:
 
 def load_inputs(opts: CheckOptions) -> tuple[RuleSet, SubmissionForm | None]:
     if opts.agency_type not in AgencyType.__members__:
-        raise InputError(f"--agency-type '{opts.agency_type}' ไม่รู้จัก / unknown; use one of: "
-                         + ", ".join(AgencyType.__members__))
+        raise InputError(
+            f"--agency-type '{opts.agency_type}' ไม่รู้จัก / unknown; use one of: " + ", ".join(AgencyType.__members__)
+        )
     rs = get_ruleset(opts.ruleset) if opts.ruleset else find_ruleset(year=opts.year, agency_type=opts.agency_type)
     if rs.info.year != opts.year:
         raise InputError(f"ชุดกฎ {rs.id} เป็นของปี {rs.info.year} ไม่ใช่ {opts.year} / rule set year mismatch")
@@ -107,8 +108,15 @@ def run_check(opts: CheckOptions) -> CheckRun:
                 try:
                     guard.check(url)
                 except BlockedTarget as exc:
-                    refused.append(FetchRecord(url=url, source="submitted", fail_class="refused_private",
-                                               detail=exc.reason, item_codes=[code]))
+                    refused.append(
+                        FetchRecord(
+                            url=url,
+                            source="submitted",
+                            fail_class="refused_private",
+                            detail=exc.reason,
+                            item_codes=[code],
+                        )
+                    )
                     continue
                 submitted.setdefault(code, []).append(url)
     store = Store(opts.store_dir)
@@ -117,10 +125,17 @@ def run_check(opts: CheckOptions) -> CheckRun:
         for rec in refused:
             store.record_fetch(run_id, rec)
         job = CrawlJob(
-            run_id=run_id, store_dir=opts.store_dir.resolve(), site=site, submitted=submitted,
+            run_id=run_id,
+            store_dir=opts.store_dir.resolve(),
+            site=site,
+            submitted=submitted,
             topics={r.code: r.topic.any[:TOPIC_KEYWORDS_PER_ITEM] for r in rs.rules},
-            allow_private=opts.allow_private, allowed_hosts=list(opts.allowed_hosts), max_pages=opts.max_pages,
-            max_depth=opts.max_depth, max_documents=opts.max_documents, obey_robots=opts.obey_robots,
+            allow_private=opts.allow_private,
+            allowed_hosts=list(opts.allowed_hosts),
+            max_pages=opts.max_pages,
+            max_depth=opts.max_depth,
+            max_documents=opts.max_documents,
+            obey_robots=opts.obey_robots,
         )
         out_dir = opts.out_dir or default_out_dir(site)
         crawl = run_crawl(job, log_dir=out_dir)

@@ -19,8 +19,15 @@ from ita_checker.models import VERDICT_ORDER, VERDICT_TH, AgencyType
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-VERDICT_STYLE = {"pass": "green", "fail": "red", "stale": "dark_orange", "incomplete": "yellow",
-                 "unreachable": "grey50", "needs_review": "blue", "not_applicable": "grey70"}
+VERDICT_STYLE = {
+    "pass": "green",
+    "fail": "red",
+    "stale": "dark_orange",
+    "incomplete": "yellow",
+    "unreachable": "grey50",
+    "needs_review": "blue",
+    "not_applicable": "grey70",
+}
 
 
 def _fail_input(exc: InputError) -> None:
@@ -36,8 +43,9 @@ def _fail_internal(exc: BaseException) -> None:
         where = f" รายละเอียดอยู่ที่ / details in {log_path}"
     except OSError:
         where = ""
-    err_console.print(f"[bold red]ข้อผิดพลาดภายใน / internal error:[/] {type(exc).__name__}: {exc}.{where}",
-                      soft_wrap=True)
+    err_console.print(
+        f"[bold red]ข้อผิดพลาดภายใน / internal error:[/] {type(exc).__name__}: {exc}.{where}", soft_wrap=True
+    )
     sys.exit(1)
 
 
@@ -56,7 +64,9 @@ def _guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
 @click.option("-v", "--verbose", is_flag=True, help="log details (English) to stderr")
 def main(verbose: bool) -> None:
     """ตรวจเว็บไซต์หน่วยงานตามแบบ OIT ของ ITA / Check Thai agency websites against the ITA's OIT items."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _items_table(result: dict[str, Any]) -> Table:
@@ -74,7 +84,9 @@ def _items_table(result: dict[str, Any]) -> Table:
 @click.argument("site_url")
 @click.option("--year", type=int, required=True, help="ปีงบประมาณ พ.ศ. เช่น 2569 / fiscal year (B.E.)")
 @click.option("--agency-type", required=True, type=click.Choice([t.value for t in AgencyType]))
-@click.option("--submissions", type=click.Path(path_type=Path), help="แบบฟอร์ม URL (XLSX/CSV): ข้อ | ข้อมูล | URL | คำอธิบาย")
+@click.option(
+    "--submissions", type=click.Path(path_type=Path), help="แบบฟอร์ม URL (XLSX/CSV): ข้อ | ข้อมูล | URL | คำอธิบาย"
+)
 @click.option("--name", help="ชื่อหน่วยงาน / agency name")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="โฟลเดอร์ผลลัพธ์ (ค่าเริ่มต้น outputs/...)")
 @click.option("--allow-private-network", is_flag=True, help="ยอมตรวจที่อยู่ภายใน/loopback (ทดสอบ, อินทราเน็ต)")
@@ -83,15 +95,37 @@ def _items_table(result: dict[str, Any]) -> Table:
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
 @click.option("--max-pages", type=int, default=60, show_default=True, help="งบหน้าที่สำรวจ / discovery page budget")
 @click.option("--no-ocr", is_flag=True, help="ไม่ทำ OCR เอกสารสแกน")
-def check(site_url: str, year: int, agency_type: str, submissions: Path | None, name: str | None,
-          out_dir: Path | None, allow_private_network: bool, allowed_hosts: tuple[str, ...], ruleset: str | None,
-          store_dir: Path, max_pages: int, no_ocr: bool) -> None:
+def check(
+    site_url: str,
+    year: int,
+    agency_type: str,
+    submissions: Path | None,
+    name: str | None,
+    out_dir: Path | None,
+    allow_private_network: bool,
+    allowed_hosts: tuple[str, ...],
+    ruleset: str | None,
+    store_dir: Path,
+    max_pages: int,
+    no_ocr: bool,
+) -> None:
     """ตรวจหน่วยงานเดียว / check one agency site (writes result.json, report.html, report.xlsx)."""
     from ita_checker.check import CheckOptions, run_check
 
-    opts = CheckOptions(site=site_url, year=year, agency_type=agency_type, submissions=submissions, name=name,
-                        out_dir=out_dir, allow_private=allow_private_network, allowed_hosts=list(allowed_hosts),
-                        ruleset=ruleset, store_dir=store_dir, max_pages=max_pages, ocr=not no_ocr)
+    opts = CheckOptions(
+        site=site_url,
+        year=year,
+        agency_type=agency_type,
+        submissions=submissions,
+        name=name,
+        out_dir=out_dir,
+        allow_private=allow_private_network,
+        allowed_hosts=list(allowed_hosts),
+        ruleset=ruleset,
+        store_dir=store_dir,
+        max_pages=max_pages,
+        ocr=not no_ocr,
+    )
     with console.status("กำลังตรวจ / checking …"):
         run = _guarded(run_check, opts)
     res = run.result
@@ -121,8 +155,13 @@ def demo(out_root: Path) -> None:
         res = o.run.result
         ok, n = o.agreement()
         counts = res["summary"]["counts"]
-        t.add_row(o.site.name, o.site.agency_type, f"{res['summary']['score']:.1f}",
-                  *[str(counts.get(v, 0)) for v in VERDICT_ORDER], f"{ok}/{n}")
+        t.add_row(
+            o.site.name,
+            o.site.agency_type,
+            f"{res['summary']['score']:.1f}",
+            *[str(counts.get(v, 0)) for v in VERDICT_ORDER],
+            f"{ok}/{n}",
+        )
     console.print(t)
     for o in outcomes:
         console.print(f"รายงาน HTML / report: {o.run.paths['html'].resolve()}")
@@ -192,8 +231,10 @@ def rules_test(ruleset_id: str | None, quiet: bool) -> None:
     for f in report.failures:
         err_console.print(f"[red]FAIL[/] {f}", soft_wrap=True)
     tt = report.totals
-    console.print(f"totals: TP={tt['tp']} FP={tt['fp']} FN={tt['fn']} TN={tt['tn']} "
-                  f"(rules={len(report.rows)}, cases={sum(tt.values())}, false passes={tt['fp']})")
+    console.print(
+        f"totals: TP={tt['tp']} FP={tt['fp']} FN={tt['fn']} TN={tt['tn']} "
+        f"(rules={len(report.rows)}, cases={sum(tt.values())}, false passes={tt['fp']})"
+    )
     if report.failures:
         sys.exit(1)
 

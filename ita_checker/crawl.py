@@ -45,7 +45,11 @@ def run_crawl(job: CrawlJob, *, log_dir: Path, timeout_s: float = CRAWL_TIMEOUT_
         with log_path.open("wb") as out:
             proc = subprocess.run(
                 [sys.executable, "-m", "crawler.run", str(job_path)],
-                stdout=out, stderr=subprocess.STDOUT, env=env, timeout=timeout_s, check=False,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                timeout=timeout_s,
+                check=False,
             )
     except subprocess.TimeoutExpired as exc:
         raise CrawlError(f"crawler exceeded {timeout_s}s; see {log_path}") from exc

@@ -40,12 +40,21 @@ def load_demo_sites(root: Path | None = None) -> list[DemoSite]:
     sites = []
     for f in sorted(root.glob("*/site.yaml")):
         d = yaml.safe_load(f.read_text(encoding="utf-8"))
-        expected = {str(k): str(v["verdict"] if isinstance(v, dict) else v) for k, v in (d.get("expected") or {}).items()}
-        sites.append(DemoSite(
-            slug=f.parent.name, root=f.parent, name=str(d["name"]), agency_type=str(d["agency_type"]),
-            year=int(d["year"]), send_charset=bool(d.get("send_charset", True)),
-            routes={str(k): dict(v) for k, v in (d.get("routes") or {}).items()}, expected=expected,
-        ))
+        expected = {
+            str(k): str(v["verdict"] if isinstance(v, dict) else v) for k, v in (d.get("expected") or {}).items()
+        }
+        sites.append(
+            DemoSite(
+                slug=f.parent.name,
+                root=f.parent,
+                name=str(d["name"]),
+                agency_type=str(d["agency_type"]),
+                year=int(d["year"]),
+                send_charset=bool(d.get("send_charset", True)),
+                routes={str(k): dict(v) for k, v in (d.get("routes") or {}).items()},
+                expected=expected,
+            )
+        )
     return sites
 
 
@@ -70,8 +79,9 @@ class DemoOutcome:
         return sum(1 for c in shared if got[c] == self.site.expected[c]), len(shared)
 
 
-def run_demo(*, out_root: Path, store_dir: Path, sites: list[DemoSite] | None = None,
-             on_progress: Any = None) -> list[DemoOutcome]:
+def run_demo(
+    *, out_root: Path, store_dir: Path, sites: list[DemoSite] | None = None, on_progress: Any = None
+) -> list[DemoOutcome]:
     """Serve every demo site on its own 127.0.0.1 port and check it; only those ports are allowed
     through the SSRF guard."""
     sites = sites if sites is not None else load_demo_sites()
@@ -84,9 +94,13 @@ def run_demo(*, out_root: Path, store_dir: Path, sites: list[DemoSite] | None = 
                 if on_progress:
                     on_progress(site, base)
                 opts = CheckOptions(
-                    site=base + "/", year=site.year, agency_type=site.agency_type,
-                    submissions=submissions_for(site, base, Path(tmp)), name=site.name,
-                    out_dir=out_root / site.slug, allowed_hosts=[base.removeprefix("http://")],
+                    site=base + "/",
+                    year=site.year,
+                    agency_type=site.agency_type,
+                    submissions=submissions_for(site, base, Path(tmp)),
+                    name=site.name,
+                    out_dir=out_root / site.slug,
+                    allowed_hosts=[base.removeprefix("http://")],
                     store_dir=store_dir,
                 )
                 outcomes.append(DemoOutcome(site=site, run=run_check(opts), base_url=base))

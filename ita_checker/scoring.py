@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ita_checker.models import VERDICT_ORDER
@@ -25,7 +25,7 @@ def score(counts: Mapping[str, int]) -> float:
     return round(100.0 * counts.get("pass", 0) / applicable, 2)
 
 
-def summary(items: list[Mapping[str, Any]]) -> dict[str, Any]:
+def summary(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     counts = verdict_counts(items)
     return {
         "score": score(counts),

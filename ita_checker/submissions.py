@@ -183,9 +183,7 @@ def _describe_seen(table: _Table, header: _Header | None) -> str:
     where = f"sheet '{table.sheet}' " if table.sheet is not None else ""
     if header is None:
         return f"{where}(empty)"
-    seen = ", ".join(
-        f"{get_column_letter(i + 1)} '{_show(name, 30)}'" for i, name in enumerate(header.names) if name
-    )
+    seen = ", ".join(f"{get_column_letter(i + 1)} '{_show(name, 30)}'" for i, name in enumerate(header.names) if name)
     return f"{where}row {header.row}: {seen}"
 
 
@@ -439,9 +437,7 @@ def read_submissions(path: Path) -> SubmissionForm:
 def write_template(path: Path, codes_titles: list[tuple[str, str]]) -> None:
     """Write a blank submission form (.xlsx) listing ``codes_titles`` with empty URL cells."""
     if path.suffix.lower() != ".xlsx":
-        raise InputError(
-            f"ไฟล์แบบฟอร์ม {path} ต้องมีนามสกุล .xlsx / the form file {path} must have the .xlsx extension"
-        )
+        raise InputError(f"ไฟล์แบบฟอร์ม {path} ต้องมีนามสกุล .xlsx / the form file {path} must have the .xlsx extension")
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new Workbook always has one sheet

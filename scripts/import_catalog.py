@@ -57,16 +57,23 @@ def build_rule(cat: dict[str, Any], item: dict[str, Any], catalog_name: str) -> 
     title = item.get("title_generic_th", item["title_th"]).replace("{fy}", str(fy)).replace("{fy-1}", str(fy - 1))
     bare = bare_title(item["title_th"])
     topic_any: list[str] = []
-    for kw in [bare, *item.get("title_variants", []), *item.get("inferred_title_candidates", []),
-               *item.get("typical_keywords", [])]:
+    for kw in [
+        bare,
+        *item.get("title_variants", []),
+        *item.get("inferred_title_candidates", []),
+        *item.get("typical_keywords", []),
+    ]:
         kw = bare_title(str(kw))
         if kw and kw not in topic_any:
             topic_any.append(kw)
     elements = []
     for e in item.get("elements", []):
         el: dict[str, Any] = {
-            "id": e["id"], "label_th": e["label_th"], "keywords": [str(k) for k in e.get("keywords", [])],
-            "required": e.get("required", True), "check": e.get("check", "text"),
+            "id": e["id"],
+            "label_th": e["label_th"],
+            "keywords": [str(k) for k in e.get("keywords", [])],
+            "required": e.get("required", True),
+            "check": e.get("check", "text"),
         }
         for key in ("applies_to", "period", "notes"):
             if e.get(key) is not None:
@@ -114,9 +121,14 @@ def main() -> int:
         rs_dir = ROOT / "rules" / cat["ruleset"]
         rs_dir.mkdir(parents=True, exist_ok=True)
         info = {
-            "ruleset": cat["ruleset"], "year": int(cat["fiscal_year"]), "instrument": cat["instrument"],
-            "status": cat["status"], "applies_to": cat["applies_to"], "item_count": int(cat["item_count"]),
-            "source_catalog": f"shared/oit/{path.name}", "list_confidence": str(cat["list_confidence"]).strip(),
+            "ruleset": cat["ruleset"],
+            "year": int(cat["fiscal_year"]),
+            "instrument": cat["instrument"],
+            "status": cat["status"],
+            "applies_to": cat["applies_to"],
+            "item_count": int(cat["item_count"]),
+            "source_catalog": f"shared/oit/{path.name}",
+            "list_confidence": str(cat["list_confidence"]).strip(),
             "known_gaps": [str(g) for g in cat.get("known_gaps", [])],
         }
         (rs_dir / "ruleset.yaml").write_text(yaml.safe_dump(info, allow_unicode=True, sort_keys=False, width=110))

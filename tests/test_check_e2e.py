@@ -53,8 +53,14 @@ def site():
 
 
 def _opts(tmp_path: Path, base: str, **kw) -> CheckOptions:
-    defaults = dict(site=base + "/", year=2569, agency_type="local", allow_private=True,
-                    out_dir=tmp_path / "out", store_dir=tmp_path / "store")
+    defaults = dict(
+        site=base + "/",
+        year=2569,
+        agency_type="local",
+        allow_private=True,
+        out_dir=tmp_path / "out",
+        store_dir=tmp_path / "store",
+    )
     defaults.update(kw)
     return CheckOptions(**defaults)
 
@@ -125,15 +131,34 @@ def test_bad_inputs_are_input_errors(tmp_path, site):
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "ita_checker", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=240, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ita_checker", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=240,
+        check=False,
+    )
 
 
 def test_cli_subprocess_contract(tmp_path, site):
     form = make_form(tmp_path / "form.xlsx", site.base_url)
     out = tmp_path / "cli-out"
-    p = _cli("check", site.base_url + "/", "--year", "2569", "--agency-type", "local", "--submissions", str(form),
-             "--allow-private-network", "--out", str(out), cwd=tmp_path)
+    p = _cli(
+        "check",
+        site.base_url + "/",
+        "--year",
+        "2569",
+        "--agency-type",
+        "local",
+        "--submissions",
+        str(form),
+        "--allow-private-network",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     assert p.returncode == 0, p.stderr
     res = json.loads((out / "result.json").read_text(encoding="utf-8"))
     validate_result(res)

@@ -340,9 +340,7 @@ def test_check_ip_respects_allow_lists() -> None:
     guard(allowed_hosts=frozenset({"intranet.local"})).check_ip("192.168.1.20", "intranet.local")
     guard(allowed_hosts=frozenset({"intranet.local:8080"})).check_ip("192.168.1.20", "intranet.local:8080")
     with pytest.raises(BlockedTarget):
-        guard(allowed_hosts=frozenset({"intranet.local:8080"})).check_ip(
-            "192.168.1.20", "intranet.local:9090"
-        )
+        guard(allowed_hosts=frozenset({"intranet.local:8080"})).check_ip("192.168.1.20", "intranet.local:9090")
 
 
 def test_resolver_unicode_error_is_treated_as_dns_failure() -> None:

@@ -59,5 +59,6 @@ def test_bad_rule_file_names_file_line_and_field(tmp_path: Path) -> None:
     rule, problems = load_rule_file(f)
     assert rule is None
     text = "\n".join(map(str, problems))
-    assert f"{f}:11: topic.anyy" in text and "unknown key" in text
+    assert f"{f}:11: topic.anyy" in text
+    assert "unknown key" in text
     assert f"{f}:12: period" in text

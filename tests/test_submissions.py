@@ -27,9 +27,7 @@ from ita_checker.submissions import (
 HEADER = ["ข้อ", "ข้อมูล", "URL", "คำอธิบาย"]
 
 
-def write_xlsx(
-    path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1", extra_first: bool = False
-) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1", extra_first: bool = False) -> Path:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -45,9 +43,7 @@ def write_xlsx(
     return path
 
 
-def write_csv(
-    path: Path, rows: Sequence[Sequence[object]], encoding: str = "utf-8-sig", delimiter: str = ","
-) -> Path:
+def write_csv(path: Path, rows: Sequence[Sequence[object]], encoding: str = "utf-8-sig", delimiter: str = ",") -> Path:
     with open(path, "w", newline="", encoding=encoding) as handle:
         csv.writer(handle, delimiter=delimiter).writerows(rows)
     return path
@@ -192,9 +188,7 @@ def test_header_aliases(tmp_path: Path, header: list[str]) -> None:
 
 
 def test_uses_first_sheet_with_matching_header(tmp_path: Path) -> None:
-    path = write_xlsx(
-        tmp_path / "f.xlsx", [HEADER, ["O7", "", "https://a.go.th/7", ""]], "OIT", extra_first=True
-    )
+    path = write_xlsx(tmp_path / "f.xlsx", [HEADER, ["O7", "", "https://a.go.th/7", ""]], "OIT", extra_first=True)
     assert read_submissions(path).urls_for("O7") == ["https://a.go.th/7"]
 
 
@@ -246,9 +240,7 @@ def test_url_without_code_warns_and_is_skipped(tmp_path: Path) -> None:
 
 
 def test_section_heading_rows_are_ignored_silently(tmp_path: Path) -> None:
-    path = write_xlsx(
-        tmp_path / "f.xlsx", [HEADER, ["ตัวชี้วัดย่อยที่ 9.1 ข้อมูลพื้นฐาน", None, None, None], ["O1", "", "", ""]]
-    )
+    path = write_xlsx(tmp_path / "f.xlsx", [HEADER, ["ตัวชี้วัดย่อยที่ 9.1 ข้อมูลพื้นฐาน", None, None, None], ["O1", "", "", ""]])
     form = read_submissions(path)
     assert list(form.items) == ["O1"]
     assert form.warnings == []
@@ -465,9 +457,7 @@ def _xlsx_safe(value: object) -> object:
     fmt=st.sampled_from(["xlsx", "csv"]),
 )
 @example(junk=[[None, "\r"]], positions=[0, 0, 0], fmt="csv")  # quoted CR broke the ';' re-parse
-def test_random_cells_never_crash_nor_lose_valid_rows(
-    junk: list[list[object]], positions: list[int], fmt: str
-) -> None:
+def test_random_cells_never_crash_nor_lose_valid_rows(junk: list[list[object]], positions: list[int], fmt: str) -> None:
     valid = {f"O{n}": f"https://valid.example.go.th/item{n}" for n in (11, 12, 13)}
     rows: list[list[object]] = list(junk)
     for (code, url), position in zip(valid.items(), positions, strict=True):

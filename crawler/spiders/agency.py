@@ -52,29 +52,57 @@ class AgencySpider(scrapy.Spider):
             self.seen.add(home)
             yield self._request(home, source="home", depth=0, robots=False)
 
-    def _request(self, url: str, *, source: str, depth: int, codes: list[str] | None = None,
-                 parent: str | None = None, anchor: str = "", robots: bool = True,
-                 priority: int = 0) -> scrapy.Request:
-        meta = {"ita_source": source, "ita_depth": depth, "ita_codes": codes or [], "ita_parent": parent,
-                "ita_anchor": anchor, "ita_t0": time.monotonic(), "dont_obey_robotstxt": not robots}
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta, priority=priority,
-                              dont_filter=True)
+    def _request(
+        self,
+        url: str,
+        *,
+        source: str,
+        depth: int,
+        codes: list[str] | None = None,
+        parent: str | None = None,
+        anchor: str = "",
+        robots: bool = True,
+        priority: int = 0,
+    ) -> scrapy.Request:
+        meta = {
+            "ita_source": source,
+            "ita_depth": depth,
+            "ita_codes": codes or [],
+            "ita_parent": parent,
+            "ita_anchor": anchor,
+            "ita_t0": time.monotonic(),
+            "dont_obey_robotstxt": not robots,
+        }
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.failed, meta=meta, priority=priority, dont_filter=True
+        )
 
     def _record(self, request: scrapy.Request, **kw: Any) -> FetchRecord:
         m = request.meta
         return FetchRecord(
-            url=m.get("redirect_urls", [request.url])[0], source=m["ita_source"], parent_url=m["ita_parent"],
-            anchor=m["ita_anchor"] or None, item_codes=list(m["ita_codes"]), depth=m["ita_depth"],
-            elapsed_ms=int((time.monotonic() - m["ita_t0"]) * 1000), **kw,
+            url=m.get("redirect_urls", [request.url])[0],
+            source=m["ita_source"],
+            parent_url=m["ita_parent"],
+            anchor=m["ita_anchor"] or None,
+            item_codes=list(m["ita_codes"]),
+            depth=m["ita_depth"],
+            elapsed_ms=int((time.monotonic() - m["ita_t0"]) * 1000),
+            **kw,
         )
 
     # --- responses ------------------------------------------------------------------------------
     def parse(self, response: Response, **_: Any) -> Iterator[Any]:
-        ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        request = response.request
+        assert request is not None
         fail, detail = classify_response(response, ctype)
         rec = self._record(
-            response.request, final_url=response.url, status=response.status, content_type=ctype,
-            fail_class=fail, detail=detail,
+            request,
+            final_url=response.url,
+            status=response.status,
+            content_type=ctype,
+            fail_class=fail,
+            detail=detail,
             etag=(response.headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
         )
@@ -118,8 +146,7 @@ class AgencySpider(scrapy.Spider):
             self.seen.add(url)
             n += 1
             self.docs_scheduled += 1
-            yield self._request(url, source="linked", depth=1, parent=here, anchor=link.text, robots=False,
-                                priority=5)
+            yield self._request(url, source="linked", depth=1, parent=here, anchor=link.text, robots=False, priority=5)
 
     def _discover(self, here: str, doc: Any, depth: int) -> Iterator[scrapy.Request]:
         """Menu and content links within the agency's host, bounded by depth and page budget."""
@@ -133,8 +160,7 @@ class AgencySpider(scrapy.Spider):
                     continue
                 self.seen.add(url)
                 self.docs_scheduled += 1
-                yield self._request(url, source="linked", depth=depth + 1, parent=here, anchor=link.text,
-                                    priority=3)
+                yield self._request(url, source="linked", depth=depth + 1, parent=here, anchor=link.text, priority=3)
                 continue
             if not self._same_host(url) or depth + 1 > self.job.max_depth:
                 continue
@@ -142,8 +168,9 @@ class AgencySpider(scrapy.Spider):
                 continue
             self.seen.add(url)
             self.pages_scheduled += 1
-            yield self._request(url, source="discovered", depth=depth + 1, parent=here, anchor=link.text,
-                                priority=4 if topical else 1)
+            yield self._request(
+                url, source="discovered", depth=depth + 1, parent=here, anchor=link.text, priority=4 if topical else 1
+            )
 
     def _clean(self, href: str) -> str | None:
         if not href or href.startswith(SKIP_SCHEMES):

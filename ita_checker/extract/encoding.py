@@ -6,8 +6,15 @@ import codecs
 import re
 
 _ALIASES = {
-    "tis-620": "cp874", "tis620": "cp874", "tis_620": "cp874", "iso-8859-11": "cp874", "iso8859-11": "cp874",
-    "windows-874": "cp874", "x-windows-874": "cp874", "cp874": "cp874", "dos-874": "cp874",
+    "tis-620": "cp874",
+    "tis620": "cp874",
+    "tis_620": "cp874",
+    "iso-8859-11": "cp874",
+    "iso8859-11": "cp874",
+    "windows-874": "cp874",
+    "x-windows-874": "cp874",
+    "cp874": "cp874",
+    "dos-874": "cp874",
 }
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 

@@ -14,10 +14,15 @@ from ita_checker.thaitext import normalize
 
 DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|odt|ods|pptx?|jpe?g|png|gif|tiff?|zip|rar)(\?|#|$)", re.I)
 DOC_HOSTS = ("drive.google.com", "docs.google.com", "onedrive.live.com", "1drv.ms", "dropbox.com")
-_CHROME_HINT = re.compile(r"(^|[\s_-])(nav|navbar|menu|mainmenu|topmenu|sidebar|side-bar|footer|breadcrumb|"
-                          r"skip|cookie|header-top|topbar)([\s_-]|$)", re.I)
+_CHROME_HINT = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|mainmenu|topmenu|sidebar|side-bar|footer|breadcrumb|"
+    r"skip|cookie|header-top|topbar)([\s_-]|$)",
+    re.I,
+)
 _REMOVE_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "header")
-_MAP = re.compile(r"google\.[a-z.]+/maps|maps\.google|maps\.app\.goo\.gl|goo\.gl/maps|openstreetmap|longdo\.com/map", re.I)
+_MAP = re.compile(
+    r"google\.[a-z.]+/maps|maps\.google|maps\.app\.goo\.gl|goo\.gl/maps|openstreetmap|longdo\.com/map", re.I
+)
 _JS_HINT = re.compile(r"enable javascript|javascript is (disabled|required)|เปิด(ใช้งาน)?\s*javascript", re.I)
 
 
@@ -37,8 +42,8 @@ def _is_chrome(el: lxml.html.HtmlElement) -> bool:
 
 def _search_form(form: lxml.html.HtmlElement) -> bool:
     names = " ".join((i.get("name") or "") + " " + (i.get("type") or "") for i in form.iter("input"))
-    return (form.get("role") == "search") or bool(re.search(r"\b(q|s|search|keyword)\b", names)) and not list(
-        form.iter("textarea")
+    return (form.get("role") == "search") or (
+        bool(re.search(r"\b(q|s|search|keyword)\b", names)) and not list(form.iter("textarea"))
     )
 
 
@@ -98,7 +103,17 @@ def extract_html(body: bytes, *, url: str, content_type: str | None = None) -> D
     text = normalize("\n".join(_text(el) for el in body_el.iterchildren() if isinstance(el.tag, str)))
     script_heavy = (scripts > 0 and len(text) < 200) or bool(_JS_HINT.search(noscript))
     return Document(
-        kind="html", title=title, headings=[h for h in headings if h][:50], text=text, full_text=full_text,
-        links=all_links, content_links=content_links, images=images, has_form=has_form, has_password_form=has_password, has_map=has_map,
-        script_heavy=script_heavy, note=how,
+        kind="html",
+        title=title,
+        headings=[h for h in headings if h][:50],
+        text=text,
+        full_text=full_text,
+        links=all_links,
+        content_links=content_links,
+        images=images,
+        has_form=has_form,
+        has_password_form=has_password,
+        has_map=has_map,
+        script_heavy=script_heavy,
+        note=how,
     )

@@ -27,7 +27,11 @@ def ocr_png(png: bytes, *, timeout: float = OCR_TIMEOUT_S) -> tuple[str, float]:
     try:
         proc = subprocess.run(
             ["tesseract", "stdin", "stdout", "-l", OCR_LANG, "--psm", "6", "tsv"],
-            input=png, capture_output=True, timeout=timeout, env=env, check=False,
+            input=png,
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise OcrUnavailable(f"tesseract timed out after {timeout}s") from exc

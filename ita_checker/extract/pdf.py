@@ -56,6 +56,12 @@ def extract_pdf(body: bytes, *, max_pages: int = MAX_PAGES, ocr: bool = True) ->
     text = normalize("\n".join(texts))
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
     return Document(
-        kind="pdf", title=first_line[:200], text=text, full_text=text, pages=pages,
-        ocr_used=bool(confs), ocr_confidence=(min(confs) if confs else None), note="; ".join(notes),
+        kind="pdf",
+        title=first_line[:200],
+        text=text,
+        full_text=text,
+        pages=pages,
+        ocr_used=bool(confs),
+        ocr_confidence=(min(confs) if confs else None),
+        note="; ".join(notes),
     )

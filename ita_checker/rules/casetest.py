@@ -136,8 +136,11 @@ def run_cases(*, ruleset_id: str | None = None) -> CaseReport:
     for rs in _rulesets(ruleset_id):
         for rule in rs.rules:
             row = RuleRow(rule=f"{rs.id}/{rule.id}")
-            cases = [c for p in sorted((rs.rule_dirs[rule.code] / "cases").glob("*"))
-                     if (c := parse_case_name(p)) is not None]
+            cases = [
+                c
+                for p in sorted((rs.rule_dirs[rule.code] / "cases").glob("*"))
+                if (c := parse_case_name(p)) is not None
+            ]
             cases += [Case(p, False, None, False) for p in corpus]
             for case in cases:
                 try:
@@ -157,7 +160,8 @@ def run_cases(*, ruleset_id: str | None = None) -> CaseReport:
                     row.tn += out.verdict != "pass"
                 if not out.correct:
                     want = "pass" if case.expect_pass else (case.specific or "not pass")
-                    report.failures.append(f"{case.path}: expected {want}, got {out.verdict} "
-                                           f"(agency_type={out.agency_type})")
+                    report.failures.append(
+                        f"{case.path}: expected {want}, got {out.verdict} (agency_type={out.agency_type})"
+                    )
             report.rows.append(row)
     return report

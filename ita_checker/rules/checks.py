@@ -12,20 +12,45 @@ from ita_checker.rules.model import Element
 from ita_checker.thaidate import fy_window, months_in
 from ita_checker.thaitext import contains_any, match_key
 
-PERSON = re.compile(r"(นางสาว|นาง|นาย(?!ก(องค์การ|เทศมนตรี|อบ[ตจ]|รัฐมนตรี|สภา))(?!อำเภอ)|น\.ส\.|ดร\.|ว่าที่ร(้อย)?\.?ต(รี)?\.?|ผศ\.|รศ\.|ศ\.|พ\.ต\.[อทต]\.)"
-                    r"[ก-๏]{2,}")
+PERSON = re.compile(
+    r"(นางสาว|นาง|นาย(?!ก(องค์การ|เทศมนตรี|อบ[ตจ]|รัฐมนตรี|สภา))(?!อำเภอ)|น\.ส\.|ดร\.|ว่าที่ร(้อย)?\.?ต(รี)?\.?|ผศ\.|รศ\.|ศ\.|พ\.ต\.[อทต]\.)"
+    r"[ก-๏]{2,}"
+)
 PHONE = re.compile(r"(?<![\d-])(0(?:[-.]?\d){8,9}|1\d{3})(?![\d])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 POSTCODE = re.compile(r"(?<!\d)[1-9]\d{4}(?!\d)")
 ADDRESS_WORDS = ("ตำบล", "ต.", "อำเภอ", "อ.", "จังหวัด", "จ.", "ถนน", "ถ.", "แขวง", "เขต", "หมู่ที่", "ม.")
-HEAD_TITLE = re.compile(r"(ผู้อำนวยการ|อธิบดี|นายก|ผู้ว่าราชการจังหวัด|นายอำเภอ|อธิการบดี|เลขาธิการ|ปลัด|ประธาน|"
-                        r"คณบดี|ผู้บัญชาการ|ผอ\.|ผู้ว่าการ|หัวหน้าส่วนราชการ)")
+HEAD_TITLE = re.compile(
+    r"(ผู้อำนวยการ|อธิบดี|นายก|ผู้ว่าราชการจังหวัด|นายอำเภอ|อธิการบดี|เลขาธิการ|ปลัด|ประธาน|"
+    r"คณบดี|ผู้บัญชาการ|ผอ\.|ผู้ว่าการ|หัวหน้าส่วนราชการ)"
+)
 SIGN_BLOCK = re.compile(r"\((นางสาว|นาง|นาย|น\.ส\.|ดร\.|ว่าที่)[^)]{2,60}\)")
-SOCIAL_HOSTS = ("facebook.com", "fb.com", "line.me", "youtube.com", "tiktok.com", "x.com", "twitter.com",
-                "instagram.com", "m.me")
+SOCIAL_HOSTS = (
+    "facebook.com",
+    "fb.com",
+    "line.me",
+    "youtube.com",
+    "tiktok.com",
+    "x.com",
+    "twitter.com",
+    "instagram.com",
+    "m.me",
+)
 IMG_NOISE = re.compile(r"(logo|icon|banner|bullet|arrow|spacer|bg|background|button|btn|flag|qr)", re.I)
-MONTHS_FULL = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-               "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+MONTHS_FULL = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
 MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 
@@ -70,7 +95,7 @@ def check_phone(b: BundleFacts, el: Element, ctx: Ctx) -> CheckResult:
     for kw in kws:
         pos = b.text_key.find(match_key(kw))
         while pos >= 0:
-            window = b.text_key[pos:pos + 60]
+            window = b.text_key[pos : pos + 60]
             m = PHONE.search(window)
             if m:
                 return CheckResult(True, f"{kw} {m.group(0)}")

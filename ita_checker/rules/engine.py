@@ -17,8 +17,12 @@ OCR_REVIEW_BELOW = 60.0
 TRANSIENT = {"timeout", "connect", "dns", "server_error", "tls", "other"}
 RANK = {"pass": 5, "incomplete": 4, "stale": 3, "needs_review": 2, "fail": 0}
 MAX_DISCOVERED_CANDIDATES = 8
-SIGNATURE_DEFAULT = Element(id="signed_by_head", label_th="ลงนามโดยผู้บริหารสูงสุด",
-                            keywords=["ลงนาม", "ลงชื่อ", "ประกาศ ณ วันที่", "สั่ง ณ วันที่"], check="signature")
+SIGNATURE_DEFAULT = Element(
+    id="signed_by_head",
+    label_th="ลงนามโดยผู้บริหารสูงสุด",
+    keywords=["ลงนาม", "ลงชื่อ", "ประกาศ ณ วันที่", "สั่ง ณ วันที่"],
+    check="signature",
+)
 
 
 @dataclass
@@ -79,8 +83,7 @@ def _period(rule: Rule, b: BundleFacts, fy: int) -> tuple[str, str]:
             return "ok", ""
         return "unknown", f"ไม่พบช่วงปีของแผน (เช่น พ.ศ. {fy - 3}-{fy + 1})"
     _, target = period_window(kind, fy)
-    for label, years in (("ปีงบประมาณที่ระบุ", b.fy_labels), ("วันที่ในเอกสาร", b.date_fys),
-                         ("ปี พ.ศ. ที่ระบุ", b.head_years)):
+    for label, years in (("ปีงบประมาณที่ระบุ", b.fy_labels), ("วันที่ในเอกสาร", b.date_fys), ("ปี พ.ศ. ที่ระบุ", b.head_years)):
         if not years:
             continue
         if target in years:
@@ -123,8 +126,9 @@ def _elements(rule: Rule, b: BundleFacts, *, fy: int, agency_type: str) -> Judge
     return j
 
 
-def judge_bundle(rule: Rule, docs: list[EvidenceDoc], *, fy: int, agency_type: str,
-                 primary: set[str] | None = None) -> Judgement:
+def judge_bundle(
+    rule: Rule, docs: list[EvidenceDoc], *, fy: int, agency_type: str, primary: set[str] | None = None
+) -> Judgement:
     """Judge one bundle: the submitted page(s) (``primary``, whose body text may carry the topic) plus
     the documents linked from them."""
     primary = primary or set()
@@ -161,8 +165,12 @@ def _weak_evidence(j: Judgement, docs: list[EvidenceDoc]) -> Judgement:
     """Unreadable or low-confidence documents turn a negative verdict into needs_review."""
     if j.verdict == "pass":
         return j
-    weak = [ev for ev in docs if (ev.doc.ocr_confidence is not None and ev.doc.ocr_confidence < OCR_REVIEW_BELOW)
-            or ev.doc.note.startswith(("bad_content", "ocr unavailable"))]
+    weak = [
+        ev
+        for ev in docs
+        if (ev.doc.ocr_confidence is not None and ev.doc.ocr_confidence < OCR_REVIEW_BELOW)
+        or ev.doc.note.startswith(("bad_content", "ocr unavailable"))
+    ]
     if weak:
         j.reasons.append("มีเอกสารที่อ่านได้ไม่ชัด/อ่านไม่ได้ ต้องให้คนตรวจ: " + ", ".join(ev.shown_url for ev in weak[:3]))
         j.verdict = "needs_review"
@@ -187,8 +195,7 @@ def _evidence(ev: EvidenceDoc, kw: str, *, include_snippet: bool = True) -> dict
     }
 
 
-def _discovered(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str,
-                exclude: set[str]) -> Judgement | None:
+def _discovered(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str, exclude: set[str]) -> Judgement | None:
     cands = []
     for ev in index.docs():
         if ev.url in exclude or ev.shown_url in exclude:
@@ -212,20 +219,33 @@ def _fetch_error(rec: Any) -> dict[str, str]:
     return {"url": rec.url, "class": cls, "detail": f"{FAIL_CLASS_TH.get(cls, cls)}: {rec.detail or ''}".strip()}
 
 
-def judge_item(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str,
-               submitted: list[str] | None) -> dict[str, Any]:
+def judge_item(
+    rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str, submitted: list[str] | None
+) -> dict[str, Any]:
     """The result entry of one item (schema ita-checker/result/v1 ``items[]``).
 
     ``submitted`` is the list of URLs the agency gave for this item, or None when no form was given
     (self-check by discovery).
     """
     out: dict[str, Any] = {
-        "code": rule.code, "title": rule.title_th, "rule_id": f"{rule.ruleset}/{rule.id}",
-        "urls": list(submitted or []), "confidence": rule.confidence,
-        "low_confidence_rule": rule.confidence in ("L", "?"), "placeholder": rule.placeholder,
-        "period": rule.period, "fix_hint": rule.fix_hint_th, "message": rule.message_th,
-        "evidence": [], "reasons": [], "elements_found": [], "elements_missing": [], "warnings": [],
-        "suggested_urls": [], "fetch_errors": [], "years_found": [],
+        "code": rule.code,
+        "title": rule.title_th,
+        "rule_id": f"{rule.ruleset}/{rule.id}",
+        "urls": list(submitted or []),
+        "confidence": rule.confidence,
+        "low_confidence_rule": rule.confidence in ("L", "?"),
+        "placeholder": rule.placeholder,
+        "period": rule.period,
+        "fix_hint": rule.fix_hint_th,
+        "message": rule.message_th,
+        "evidence": [],
+        "reasons": [],
+        "elements_found": [],
+        "elements_missing": [],
+        "warnings": [],
+        "suggested_urls": [],
+        "fetch_errors": [],
+        "years_found": [],
     }
     if agency_type not in rule.applies_to:
         out.update(verdict="not_applicable", reasons=[f"ข้อนี้ไม่ใช้กับหน่วยงานประเภท {agency_type}"])
@@ -273,7 +293,12 @@ def judge_item(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str,
     assert j is not None
     if submitted is not None and j.verdict in ("fail", "incomplete", "stale", "unreachable"):
         alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set(submitted))
-        if alt is not None and alt.verdict in ("pass", "incomplete") and alt.rank > (RANK.get(j.verdict, 0), len(j.found)) and alt.url:
+        if (
+            alt is not None
+            and alt.verdict in ("pass", "incomplete")
+            and alt.rank > (RANK.get(j.verdict, 0), len(j.found))
+            and alt.url
+        ):
             out["suggested_urls"] = [alt.url]
             j.reasons.append(f"พบข้อมูลที่ดีกว่าที่ {alt.url} (ผลถ้าใช้ URL นี้: {alt.verdict}) ควรส่ง URL นี้แทน")
     verdict = j.verdict
@@ -282,7 +307,12 @@ def judge_item(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str,
         verdict = "needs_review"
         j.reasons.append(rule.placeholder_reason or "ข้อนี้เป็นข้อคาดการณ์ จึงต้องให้คนตรวจ")
     out.update(
-        verdict=Verdict(verdict).value, reasons=j.reasons, elements_found=j.found, elements_missing=j.missing,
-        warnings=j.warnings, evidence=j.evidence, years_found=j.years,
+        verdict=Verdict(verdict).value,
+        reasons=j.reasons,
+        elements_found=j.found,
+        elements_missing=j.missing,
+        warnings=j.warnings,
+        evidence=j.evidence,
+        years_found=j.years,
     )
     return out

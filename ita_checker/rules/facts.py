@@ -29,9 +29,7 @@ class DocFacts:
     head_years: list[int] = field(default_factory=list)
 
     def date_fys(self) -> set[int]:
-        return {fiscal_year_of(d) for d in self.dates + self.month_dates} | {
-            fiscal_year_of(a) for a, _ in self.ranges
-        }
+        return {fiscal_year_of(d) for d in self.dates + self.month_dates} | {fiscal_year_of(a) for a, _ in self.ranges}
 
 
 def doc_facts(ev: EvidenceDoc) -> DocFacts:

@@ -117,8 +117,14 @@ def load_rule_file(path: Path) -> tuple[Rule | None, list[RuleProblem]]:
         return None, _problems(exc, path, lines)
     problems = []
     if rule.id != path.parent.name:
-        problems.append(RuleProblem(path, lines.get(("id",)), "id",
-                                    f"id ต้องตรงกับชื่อโฟลเดอร์ '{path.parent.name}' / id must equal the folder name"))
+        problems.append(
+            RuleProblem(
+                path,
+                lines.get(("id",)),
+                "id",
+                f"id ต้องตรงกับชื่อโฟลเดอร์ '{path.parent.name}' / id must equal the folder name",
+            )
+        )
     return (rule if not problems else None), problems
 
 
@@ -153,8 +159,11 @@ def load_ruleset(rs_dir: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
         dirs[rule.code] = f.parent
     rules.sort(key=lambda r: r.number)
     if info and not problems and len(rules) != info.item_count:
-        problems.append(RuleProblem(info_path, None, "item_count",
-                                    f"มี {len(rules)} กฎ แต่ item_count = {info.item_count} / count mismatch"))
+        problems.append(
+            RuleProblem(
+                info_path, None, "item_count", f"มี {len(rules)} กฎ แต่ item_count = {info.item_count} / count mismatch"
+            )
+        )
     if info is None or problems:
         return None, problems
     return RuleSet(info=info, rules=rules, path=rs_dir, rule_dirs=dirs), problems

@@ -12,11 +12,31 @@ Period = Literal["none", "current_fy", "previous_fy", "first_half_current_fy", "
 Required = Literal[True, False, "unknown"]
 Where = Literal["title", "heading", "anchor", "url", "document", "body"]
 Check = Literal[
-    "text", "image", "image_or_text", "person_name", "contact", "phone", "email", "address", "map",
-    "link", "link_or_form", "dated_items", "date_in_period", "year_range", "month_coverage",
-    "number_table", "count", "signature", "date_range",
+    "text",
+    "image",
+    "image_or_text",
+    "person_name",
+    "contact",
+    "phone",
+    "email",
+    "address",
+    "map",
+    "link",
+    "link_or_form",
+    "dated_items",
+    "date_in_period",
+    "year_range",
+    "month_coverage",
+    "number_table",
+    "count",
+    "signature",
+    "date_range",
 ]
 DocKind = Literal["html", "pdf", "office", "image", "any"]
+
+
+DEFAULT_WHERE: tuple[Where, ...] = ("title", "heading", "anchor", "url", "document")
+ANY_KIND: tuple[DocKind, ...] = ("any",)
 
 
 class Strict(BaseModel):
@@ -31,7 +51,7 @@ class Topic(Strict):
     regex: list[str] = Field(default_factory=list, description="extra regular expressions on normalized text")
     none: list[str] = Field(default_factory=list, description="negative terms: a title/heading with one is not it")
     where: list[Where] = Field(
-        default_factory=lambda: ["title", "heading", "anchor", "url", "document"],
+        default_factory=lambda: list(DEFAULT_WHERE),
         description="where a topic keyword must appear; body-only mentions are weak",
     )
 
@@ -78,7 +98,7 @@ class Rule(Strict):
     elements: list[Element] = Field(default_factory=list)
     satisfied_by: list[list[str]] | None = None
     signed_by_head: bool | Literal["unknown"] = False
-    document_kinds: list[DocKind] = Field(default_factory=lambda: ["any"])
+    document_kinds: list[DocKind] = Field(default_factory=lambda: list(ANY_KIND))
     min_documents: int = Field(default=0, ge=0)
     on_main_site: bool = True
     message_th: str

@@ -45,8 +45,7 @@ def finish(src: Path, pdf: Path) -> None:
     meta = dict(doc.metadata or {})
     if src.name.endswith("-scan.html"):
         doc = scan(doc)
-        meta = {"title": "", "author": "", "subject": "", "keywords": "",
-                "creator": "Scanner", "producer": "Scanner"}
+        meta = {"title": "", "author": "", "subject": "", "keywords": "", "creator": "Scanner", "producer": "Scanner"}
     date = pdf_date(src)
     if date:
         meta["creationDate"] = date
