@@ -1,13 +1,16 @@
-"""Downloader middleware: the SSRF guard, applied to every request including each redirect hop."""
+"""Downloader middlewares: the SSRF guard (every request and redirect hop) and the store cache (resume, 304)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
+from scrapy.responsetypes import responsetypes
 
 from ita_checker.errors import BlockedTarget
 from ita_checker.netguard import Guard
+from ita_checker.store import FetchRecord, Store
 
 
 class RefusedByGuard(IgnoreRequest):
@@ -32,3 +35,61 @@ class SsrfGuardMiddleware:
             self.guard.check(request.url)
         except BlockedTarget as exc:
             raise RefusedByGuard(exc.reason) from exc
+
+
+class StoreCacheMiddleware:
+    """Resume and incremental re-scans from the store.
+
+    * A URL already fetched in this run (an interrupted run being resumed) is replayed from its blob with no
+      request, so the spider follows its links again and nothing fetched is lost or fetched twice.
+    * A URL fetched in an earlier run gets ``If-None-Match`` / ``If-Modified-Since``; a 304 is answered with
+      the stored body, marked ``ita_not_modified``.
+    """
+
+    def __init__(self, store: Store, run_id: str) -> None:
+        self.store = store
+        self.run_id = run_id
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoreCacheMiddleware:
+        job = crawler.settings.get("ITA_JOB")
+        mw = cls(Store(job.store_dir), job.run_id)
+        crawler.signals.connect(mw.close, signal=signals.spider_closed)
+        return mw
+
+    def close(self, *args: Any, **kwargs: Any) -> None:
+        self.store.close()
+
+    def _stored(self, request: Any, rec: FetchRecord, *, status: int = 200) -> Any:
+        assert rec.sha256 is not None
+        body = self.store.get_blob(rec.sha256)
+        headers = {"Content-Type": rec.content_type or "application/octet-stream"}
+        url = rec.final_url or request.url
+        cls = responsetypes.from_args(headers=headers, url=url, body=body)
+        return cls(url=url, status=status, headers=headers, body=body, request=request)
+
+    def process_request(self, request: Any, spider: Any = None) -> Any:
+        if request.meta.get("playwright") or "ita_source" not in request.meta:
+            return None
+        done = self.store.fetch_in_run(self.run_id, request.url)
+        if done is not None and done.ok:
+            request.meta["ita_replayed"] = True
+            return self._stored(request, done)
+        prev = self.store.latest_ok_fetch(request.url, exclude_run=self.run_id)
+        if prev is not None and (prev.etag or prev.last_modified) and not prev.via_browser:
+            request.meta["ita_prev"] = prev
+            if prev.etag:
+                request.headers["If-None-Match"] = prev.etag
+            if prev.last_modified:
+                request.headers["If-Modified-Since"] = prev.last_modified
+        return None
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        prev = request.meta.get("ita_prev")
+        if response.status == 304 and prev is not None:
+            request.meta["ita_not_modified"] = True
+            replay = self._stored(request, prev)
+            replay.headers["ETag"] = prev.etag or ""
+            replay.headers["Last-Modified"] = prev.last_modified or ""
+            return replay
+        return response

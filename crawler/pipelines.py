@@ -9,20 +9,20 @@ from ita_checker.store import Store
 
 
 class StorePipeline:
-    def __init__(self) -> None:
-        self.store: Store | None = None
-        self.run_id = ""
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        job = crawler.settings.get("ITA_JOB")
+        self.store = Store(job.store_dir)
+        self.run_id = job.run_id
 
-    def open_spider(self, spider: Any) -> None:
-        self.store = Store(spider.job.store_dir)
-        self.run_id = spider.job.run_id
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler)
 
-    def close_spider(self, spider: Any) -> None:
-        if self.store:
-            self.store.close()
+    def close_spider(self) -> None:
+        self.store.close()
 
-    def process_item(self, item: Any, spider: Any) -> Any:
-        assert self.store is not None
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedItem):
             return item
         rec = item.record
@@ -30,5 +30,5 @@ class StorePipeline:
             rec.sha256 = self.store.put_blob(item.body)
             rec.size = len(item.body)
         self.store.record_fetch(self.run_id, rec)
-        spider.crawler.stats.inc_value(f"ita/fetch/{rec.fail_class or 'ok'}")
+        self.crawler.stats.inc_value(f"ita/fetch/{rec.fail_class or 'ok'}")
         return item

@@ -9,8 +9,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
+from crawler.browser import browser_settings, configure_guard
 from crawler.spiders.agency import AgencySpider
 from ita_checker.crawljob import CrawlJob
+from ita_checker.netguard import Guard
 
 
 def build_settings(job: CrawlJob) -> Settings:
@@ -22,6 +24,11 @@ def build_settings(job: CrawlJob) -> Settings:
     s.set("DOWNLOAD_TIMEOUT", job.timeout_s, priority="cmdline")
     s.set("DOWNLOAD_MAXSIZE", job.max_bytes, priority="cmdline")
     s.set("LOG_LEVEL", job.log_level, priority="cmdline")
+    s.set("ITA_JOB", job, priority="cmdline")
+    if job.browser != "never":
+        for key, value in browser_settings().items():
+            s.set(key, value, priority="cmdline")
+    configure_guard(Guard(allow_private=job.allow_private, allowed_hosts=frozenset(job.allowed_hosts)))
     return s
 
 
@@ -30,7 +37,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m crawler.run JOB.json", file=sys.stderr)
         return 2
     job = CrawlJob.from_json(Path(argv[0]).read_text(encoding="utf-8"))
-    process = CrawlerProcess(build_settings(job), install_root_handler=True)
+    process = CrawlerProcess(build_settings(job))
     process.crawl(AgencySpider, job=job)
     process.start()
     return 0

@@ -35,7 +35,10 @@ REDIRECT_MAX_TIMES = 8
 HTTPERROR_ALLOW_ALL = True  # the spider classifies every status itself
 
 # --- Components ----------------------------------------------------------------------------------
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.SsrfGuardMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SsrfGuardMiddleware": 50,
+    "crawler.middlewares.StoreCacheMiddleware": 60,
+}
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

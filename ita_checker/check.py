@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from ita_checker.crawl import run_crawl
 from ita_checker.crawljob import CrawlJob
 from ita_checker.errors import BlockedTarget, InputError
-from ita_checker.evidence import build_index
+from ita_checker.evidence import EvidenceIndex, build_index
 from ita_checker.models import AgencyType
 from ita_checker.netguard import Guard
 from ita_checker.result import SCHEMA_ID, write_outputs
@@ -48,6 +48,11 @@ class CheckOptions:
     max_documents: int = 80
     ocr: bool = True
     obey_robots: bool = True
+    browser: str = "auto"  # auto | always | never
+    screenshots: bool = True
+    resume: bool = True  # continue an interrupted run of the same agency/site/year instead of starting over
+    crawl_timeout_s: float = 1800.0
+    form: SubmissionForm | None = None  # an already-read form (province scans); takes precedence over submissions
 
 
 @dataclass
@@ -75,6 +80,8 @@ def load_inputs(opts: CheckOptions) -> tuple[RuleSet, SubmissionForm | None]:
     rs = get_ruleset(opts.ruleset) if opts.ruleset else find_ruleset(year=opts.year, agency_type=opts.agency_type)
     if rs.info.year != opts.year:
         raise InputError(f"ชุดกฎ {rs.id} เป็นของปี {rs.info.year} ไม่ใช่ {opts.year} / rule set year mismatch")
+    if opts.form is not None:
+        return rs, opts.form
     form = read_submissions(opts.submissions) if opts.submissions else None
     return rs, form
 
@@ -82,6 +89,29 @@ def load_inputs(opts: CheckOptions) -> tuple[RuleSet, SubmissionForm | None]:
 def default_out_dir(site: str) -> Path:
     host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlparse(site).netloc) or "site"
     return Path("outputs") / f"{host}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def _attach_screenshots(
+    items: list[dict[str, Any]], index: EvidenceIndex, guard: Guard, *, store_dir: Path, out_dir: Path
+) -> list[str]:
+    """Screenshot the first HTML evidence page of each item and reference it from the evidence entry."""
+    from ita_checker.screenshots import ShotRequest, chromium_available, take_screenshots
+
+    wanted: dict[str, ShotRequest] = {}
+    for it in items:
+        for ev in it["evidence"][:1]:
+            doc = index.by_url.get(ev["url"])
+            if doc is not None and doc.doc.kind == "html" and doc.record.sha256:
+                wanted.setdefault(ev["url"], ShotRequest(url=ev["url"], sha256=doc.record.sha256))
+    if not wanted:
+        return []
+    shots = take_screenshots(list(wanted.values()), cache_dir=store_dir / "shots", out_dir=out_dir, guard=guard)
+    for it in items:
+        for ev in it["evidence"][:1]:
+            ev["screenshot"] = shots.get(ev["url"])
+    if not chromium_available() and len(shots) < len(wanted):
+        return ["ไม่มีภาพหน้าจอหลักฐาน: ไม่พบเบราว์เซอร์ chromium (ติดตั้งด้วย scripts/setup.sh)"]
+    return []
 
 
 def run_check(opts: CheckOptions) -> CheckRun:
@@ -121,7 +151,12 @@ def run_check(opts: CheckOptions) -> CheckRun:
                 submitted.setdefault(code, []).append(url)
     store = Store(opts.store_dir)
     try:
-        run_id = store.begin_run(agency=opts.name or site, site=site, meta={"year": opts.year, "ruleset": rs.id})
+        agency_key = f"{opts.name or site}|{opts.year}|{rs.id}"
+        resumed = store.find_unfinished_run(agency=agency_key, site=site) if opts.resume else None
+        run_id = resumed or store.begin_run(agency=agency_key, site=site, meta={"year": opts.year, "ruleset": rs.id})
+        if resumed:
+            log.info("resuming interrupted run %s", resumed)
+            notes.append(f"ตรวจต่อจากรอบที่ถูกขัดจังหวะ ({resumed}) / resumed interrupted run")
         for rec in refused:
             store.record_fetch(run_id, rec)
         job = CrawlJob(
@@ -136,15 +171,18 @@ def run_check(opts: CheckOptions) -> CheckRun:
             max_depth=opts.max_depth,
             max_documents=opts.max_documents,
             obey_robots=opts.obey_robots,
+            browser=opts.browser,
         )
         out_dir = opts.out_dir or default_out_dir(site)
-        crawl = run_crawl(job, log_dir=out_dir)
+        crawl = run_crawl(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s)
         index = build_index(store, run_id, site=site, ocr=opts.ocr)
         items = []
         for rule in rs.rules:
             urls = None if form is None else [u for u in form.urls_for(rule.code)]
             items.append(judge_item(rule, index, fy=opts.year, agency_type=opts.agency_type, submitted=urls))
         fetches = store.fetches(run_id)
+        if opts.screenshots:
+            notes.extend(_attach_screenshots(items, index, guard, store_dir=opts.store_dir, out_dir=out_dir))
         store.finish_run(run_id)
     finally:
         store.close()

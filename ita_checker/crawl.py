@@ -36,10 +36,13 @@ def run_crawl(job: CrawlJob, *, log_dir: Path, timeout_s: float = CRAWL_TIMEOUT_
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / "crawl.log"
+    if os.environ.get("ITA_CRAWL_LOG_LEVEL"):
+        job.log_level = os.environ["ITA_CRAWL_LOG_LEVEL"]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         fh.write(job.to_json())
         job_path = Path(fh.name)
     env = dict(os.environ, PYTHONUNBUFFERED="1", TLDEXTRACT_CACHE=str(job.store_dir / "tldextract"))
+
     t0 = time.monotonic()
     try:
         with log_path.open("wb") as out:

@@ -27,6 +27,9 @@ class CrawlJob:
     timeout_s: float = 20.0
     max_bytes: int = 25 * 1024 * 1024
     log_level: str = "WARNING"
+    browser: str = "auto"  # auto: only pages that need it | always | never
+    max_browser_pages: int = 20
+    sitemap: bool = True
 
     def to_json(self) -> str:
         d = asdict(self)

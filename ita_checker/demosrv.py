@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 import time
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from email.utils import formatdate
 from urllib.parse import unquote, urlparse
 
 
@@ -31,7 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
         for k, v in (extra or {}).items():
             self.send_header(k, v)
         self.end_headers()
@@ -66,7 +69,14 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if ctype.startswith("text/") and cfg.send_charset:
             ctype += "; charset=utf-8"
-        self._send(200, target.read_bytes(), ctype)
+        body = target.read_bytes()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        modified = formatdate(target.stat().st_mtime, usegmt=True)
+        validators = {"ETag": etag, "Last-Modified": modified}
+        if self.headers.get("If-None-Match") == etag:
+            self._send(304, b"", ctype, validators)
+            return
+        self._send(200, body, ctype, validators)
 
 
 class _Server(ThreadingHTTPServer):

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 
 from ita_checker.extract.dispatch import EXTRACTOR_VERSION, extract, sniff_kind
 from ita_checker.extract.document import Document
+from ita_checker.extract.sandbox import extract_limited
 from ita_checker.store import FetchRecord, Store
 
 log = logging.getLogger("ita_checker.evidence")
@@ -78,8 +79,9 @@ def _extract_cached(store: Store, rec: FetchRecord, *, ocr: bool) -> Document:
     cached = store.get_text(rec.sha256, EXTRACTOR_VERSION)
     if cached is not None:
         return Document.from_json(cached)
-    doc = extract(body, url=rec.final_url or rec.url, content_type=rec.content_type, ocr=ocr)
-    store.put_text(rec.sha256, EXTRACTOR_VERSION, doc.to_json())
+    doc = extract_limited(body, url=rec.final_url or rec.url, content_type=rec.content_type, ocr=ocr)
+    if not doc.note.startswith("ocr unavailable"):  # retry OCR when tesseract is installed later
+        store.put_text(rec.sha256, EXTRACTOR_VERSION, doc.to_json())
     return doc
 
 

@@ -23,9 +23,11 @@ CREATE TABLE IF NOT EXISTS fetches (
   content_type TEXT, sha256 TEXT, size INTEGER, source TEXT NOT NULL, parent_url TEXT, anchor TEXT,
   item_codes TEXT NOT NULL DEFAULT '[]', depth INTEGER NOT NULL DEFAULT 0, elapsed_ms INTEGER,
   fetched_at REAL NOT NULL, via_browser INTEGER NOT NULL DEFAULT 0, etag TEXT, last_modified TEXT,
+  not_modified INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (run_id, url)
 );
 CREATE INDEX IF NOT EXISTS fetches_parent ON fetches(run_id, parent_url);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url, fetched_at);
 CREATE TABLE IF NOT EXISTS texts (
   sha256 TEXT NOT NULL, extractor TEXT NOT NULL, doc TEXT NOT NULL, created_at REAL NOT NULL,
   PRIMARY KEY (sha256, extractor)
@@ -55,6 +57,7 @@ class FetchRecord:
     via_browser: bool = False
     etag: str | None = None
     last_modified: str | None = None
+    not_modified: bool = False  # reused from an earlier run after a 304 / replayed on resume
 
     @property
     def ok(self) -> bool:
@@ -84,6 +87,14 @@ class Store:
             (run_id, agency, site, time.time(), json.dumps(meta or {}, ensure_ascii=False)),
         )
         return run_id
+
+    def find_unfinished_run(self, *, agency: str, site: str) -> str | None:
+        """The latest run for this agency and site that never finished (crashed or interrupted)."""
+        row = self.db.execute(
+            "SELECT run_id FROM runs WHERE agency=? AND site=? AND status='running' ORDER BY started_at DESC LIMIT 1",
+            (agency, site),
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def finish_run(self, run_id: str, status: str = "done") -> None:
         self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE run_id=?", (time.time(), status, run_id))
@@ -116,12 +127,32 @@ class Store:
         row = asdict(rec)
         row["item_codes"] = json.dumps(rec.item_codes)
         row["via_browser"] = int(rec.via_browser)
+        row["not_modified"] = int(rec.not_modified)
         cols = ", ".join(["run_id", *row])
         marks = ", ".join("?" * (len(row) + 1))
         self.db.execute(f"INSERT OR REPLACE INTO fetches({cols}) VALUES ({marks})", (run_id, *row.values()))
 
     def fetches(self, run_id: str) -> list[FetchRecord]:
         cur = self.db.execute("SELECT * FROM fetches WHERE run_id=? ORDER BY fetched_at", (run_id,))
+        return self._records(cur)
+
+    def fetch_in_run(self, run_id: str, url: str) -> FetchRecord | None:
+        cur = self.db.execute("SELECT * FROM fetches WHERE run_id=? AND url=?", (run_id, url))
+        recs = self._records(cur)
+        return recs[0] if recs else None
+
+    def latest_ok_fetch(self, url: str, *, exclude_run: str | None = None) -> FetchRecord | None:
+        """The most recent successful fetch of ``url`` in any other run (for conditional requests)."""
+        cur = self.db.execute(
+            "SELECT * FROM fetches WHERE url=? AND fail_class IS NULL AND sha256 IS NOT NULL AND run_id != ? "
+            "ORDER BY fetched_at DESC LIMIT 1",
+            (url, exclude_run or ""),
+        )
+        recs = self._records(cur)
+        return recs[0] if recs else None
+
+    @staticmethod
+    def _records(cur: sqlite3.Cursor) -> list[FetchRecord]:
         names = [d[0] for d in cur.description]
         out = []
         for values in cur.fetchall():
@@ -129,6 +160,7 @@ class Store:
             row.pop("run_id")
             row["item_codes"] = json.loads(row["item_codes"])
             row["via_browser"] = bool(row["via_browser"])
+            row["not_modified"] = bool(row["not_modified"])
             out.append(FetchRecord(**row))
         return out
 

@@ -10,6 +10,7 @@ from urllib.parse import urldefrag, urlparse
 
 import scrapy
 from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from crawler.classify import classify_failure, classify_response
@@ -22,6 +23,7 @@ from ita_checker.thaitext import contains_any, match_key
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:")
 # Calendar-style and query-string traps: bounded per path.
 MAX_QUERY_VARIANTS_PER_PATH = 5
+_CACHE_META = ("ita_replayed", "ita_not_modified", "ita_prev", "download_slot", "download_latency")
 _CAL = re.compile(r"(calendar|[?&](month|year|date|day)=)", re.I)
 
 
@@ -31,6 +33,7 @@ class AgencySpider(scrapy.Spider):
     def __init__(self, job: CrawlJob, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job = job
+        self.browser_pages = 0
         self.site_host = (urlparse(job.site).hostname or "").lower()
         self.pages_scheduled = 0
         self.docs_scheduled = 0
@@ -51,6 +54,30 @@ class AgencySpider(scrapy.Spider):
         if home not in self.seen:
             self.seen.add(home)
             yield self._request(home, source="home", depth=0, robots=False)
+        if self.job.sitemap:
+            p = urlparse(home)
+            yield scrapy.Request(f"{p.scheme}://{p.netloc}/sitemap.xml", callback=self.parse_sitemap,
+                                 errback=lambda f: None, meta={"ita_sitemap": True}, priority=-1)
+
+    @property
+    def browser_available(self) -> bool:
+        handlers = self.crawler.settings.getdict("DOWNLOAD_HANDLERS")
+        return "scrapy_playwright" in str(handlers.get("http", ""))
+
+    def parse_sitemap(self, response: Response, **_: Any) -> Iterator[scrapy.Request]:
+        """URLs listed in /sitemap.xml within the agency's host, inside the page budget."""
+        if response.status != 200:
+            return
+        locs = re.findall(rb"<loc>\s*([^<\s]+)\s*</loc>", response.body[:5_000_000])
+        for raw in locs:
+            url = self._clean(raw.decode("utf-8", "replace").replace("&amp;", "&"))
+            if url is None or url in self.seen or not self._same_host(url):
+                continue
+            if self.pages_scheduled >= self.job.max_pages or self._trap(url):
+                break
+            self.seen.add(url)
+            self.pages_scheduled += 1
+            yield self._request(url, source="sitemap", depth=1, parent=None, anchor="", priority=0)
 
     def _request(
         self,
@@ -64,7 +91,7 @@ class AgencySpider(scrapy.Spider):
         robots: bool = True,
         priority: int = 0,
     ) -> scrapy.Request:
-        meta = {
+        meta: dict[str, Any] = {
             "ita_source": source,
             "ita_depth": depth,
             "ita_codes": codes or [],
@@ -73,9 +100,17 @@ class AgencySpider(scrapy.Spider):
             "ita_t0": time.monotonic(),
             "dont_obey_robotstxt": not robots,
         }
+        if self.job.browser == "always" and not is_document_url(url) and self._take_browser_slot():
+            _use_browser(meta)
         return scrapy.Request(
             url, callback=self.parse, errback=self.failed, meta=meta, priority=priority, dont_filter=True
         )
+
+    def _take_browser_slot(self) -> bool:
+        if not self.browser_available or self.browser_pages >= self.job.max_browser_pages:
+            return False
+        self.browser_pages += 1
+        return True
 
     def _record(self, request: scrapy.Request, **kw: Any) -> FetchRecord:
         m = request.meta
@@ -95,6 +130,8 @@ class AgencySpider(scrapy.Spider):
         ctype = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
         request = response.request
         assert request is not None
+        m = response.meta
+        via_browser = bool(m.get("playwright"))
         fail, detail = classify_response(response, ctype)
         rec = self._record(
             request,
@@ -105,17 +142,35 @@ class AgencySpider(scrapy.Spider):
             detail=detail,
             etag=(response.headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
+            via_browser=via_browser,
+            not_modified=bool(m.get("ita_not_modified") or m.get("ita_replayed")),
         )
-        yield FetchedItem(record=rec, body=None if fail else response.body)
+        if fail and via_browser and m.get("ita_plain_ok"):
+            return  # keep the plain HTTP version when the browser retry fails
+        if not m.get("ita_replayed"):
+            yield FetchedItem(record=rec, body=None if fail else response.body)
         if fail or not _is_html(response, ctype):
             return
         doc = extract_html(response.body, url=response.url, content_type=ctype)
+        if doc.script_heavy and not via_browser and self.job.browser == "auto":
+            if self._take_browser_slot():
+                meta = {k: v for k, v in request.meta.items() if k not in _CACHE_META}
+                retry = request.replace(priority=6, meta=meta)
+                retry.meta["ita_plain_ok"] = True
+                _use_browser(retry.meta)
+                yield retry
+                return
+            self.logger.info("script-built page, no browser available or budget left: %s", request.url)
         yield from self._follow(response, doc)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get("ita_plain_ok"):
+            self.logger.warning("browser retry failed for %s: %s", request.url, failure.value)
+            return
         cls, detail = classify_failure(failure)
-        yield FetchedItem(record=self._record(request, fail_class=cls, detail=detail))
+        yield FetchedItem(record=self._record(request, fail_class=cls, detail=detail,
+                                              via_browser=bool(request.meta.get("playwright"))))
 
     # --- link following ---------------------------------------------------------------------------
     def _follow(self, response: Response, doc: Any) -> Iterator[scrapy.Request]:
@@ -124,7 +179,7 @@ class AgencySpider(scrapy.Spider):
         here = response.url
         if source == "submitted":
             yield from self._children(here, doc, codes=m["ita_codes"])
-        if source in ("home", "discovered") or (source == "submitted" and self._same_host(here)):
+        if source in ("home", "discovered", "sitemap") or (source == "submitted" and self._same_host(here)):
             yield from self._discover(here, doc, depth)
 
     def _children(self, here: str, doc: Any, *, codes: list[str]) -> Iterator[scrapy.Request]:
@@ -191,6 +246,11 @@ class AgencySpider(scrapy.Spider):
         key = p.path
         self.query_variants[key] = self.query_variants.get(key, 0) + 1
         return self.query_variants[key] > MAX_QUERY_VARIANTS_PER_PATH
+
+
+def _use_browser(meta: dict[str, Any]) -> None:
+    meta["playwright"] = True
+    meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle", timeout=8000)]
 
 
 def _is_html(response: Response, ctype: str | None) -> bool:

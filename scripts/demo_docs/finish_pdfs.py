@@ -8,18 +8,22 @@ For each pair:
   year for a checker that looks at metadata);
 * if the source file name ends in ``-scan.html``, replace the PDF by an image-only copy: every
   page rendered to a grayscale PNG at 150 dpi and placed on an empty page (no text layer), like a
-  document that was printed, signed and scanned;
+  document that was printed, signed and scanned. The gray is reduced to 4 levels (as a cheap
+  office scanner does) to keep the file under 60 KB; tesseract tha+eng still reads it;
 * re-save compactly.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from pathlib import Path
 
 import pymupdf
+from PIL import Image
 
+GRAY_LEVELS = 4
 DATE = re.compile(r'<meta\s+name="pdf-date"\s+content="(\d{4})-(\d{2})-(\d{2})"')
 
 
@@ -35,8 +39,12 @@ def scan(doc: pymupdf.Document) -> pymupdf.Document:
     out = pymupdf.open()
     for page in doc:
         pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+        img = Image.open(io.BytesIO(pix.tobytes("png")))
+        img = img.point(lambda v: round(v * (GRAY_LEVELS - 1) / 255) * 255 // (GRAY_LEVELS - 1))
+        png = io.BytesIO()
+        img.save(png, "PNG", optimize=True)
         new = out.new_page(width=page.rect.width, height=page.rect.height)
-        new.insert_image(new.rect, stream=pix.tobytes("png"))
+        new.insert_image(new.rect, stream=png.getvalue())
     return out
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks, the synthetic multi-agency test world and the accuracy harness."""

@@ -1,0 +1,65 @@
+"""Browser path (scrapy-playwright with Debian chromium): settings, and the request filter that keeps the
+SSRF guard in force for every sub-request the page makes."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ita_checker.errors import BlockedTarget
+from ita_checker.netguard import Guard
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]
+SKIP_RESOURCES = {"image", "media", "font"}
+
+_guard = Guard()
+
+
+def chromium_path() -> str | None:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+def configure_guard(guard: Guard) -> None:
+    global _guard
+    _guard = guard
+
+
+async def abort_request(request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: drop heavy resources and anything the SSRF guard refuses."""
+    if request.resource_type in SKIP_RESOURCES:
+        return True
+    url = request.url
+    if url.startswith(("data:", "blob:", "about:")):
+        return False
+    try:
+        await asyncio.to_thread(_guard.check, url)
+    except BlockedTarget:
+        return True
+    return False
+
+
+def browser_settings(*, max_pages_per_context: int = 4) -> dict[str, Any]:
+    """Settings that route requests with ``meta['playwright']`` through chromium; others stay on HTTP."""
+    exe = chromium_path()
+    if exe is None:
+        return {}
+    return {
+        "DOWNLOAD_HANDLERS": {
+            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        },
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": exe, "headless": True, "args": CHROMIUM_ARGS},
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": max_pages_per_context,
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_ABORT_REQUEST": "crawler.browser.abort_request",
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 20_000,
+    }
