@@ -52,6 +52,7 @@ class CheckOptions:
     screenshots: bool = True
     resume: bool = True  # continue an interrupted run of the same agency/site/year instead of starting over
     crawl_timeout_s: float = 1800.0
+    timeout_s: float = 20.0  # per request
     form: SubmissionForm | None = None  # an already-read form (province scans); takes precedence over submissions
 
 
@@ -172,6 +173,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
             max_documents=opts.max_documents,
             obey_robots=opts.obey_robots,
             browser=opts.browser,
+            timeout_s=opts.timeout_s,
         )
         out_dir = opts.out_dir or default_out_dir(site)
         crawl = run_crawl(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s)

@@ -19,6 +19,8 @@ from ita_checker.models import VERDICT_ORDER, VERDICT_TH, AgencyType
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
+VERDICT_SHORT = {"pass": "ผ่าน", "fail": "ไม่พบ", "stale": "เก่า", "incomplete": "ไม่ครบ",
+                 "unreachable": "เข้าไม่ได้", "needs_review": "ให้คนตรวจ", "not_applicable": "N/A"}
 VERDICT_STYLE = {
     "pass": "green",
     "fail": "red",
@@ -251,3 +253,13 @@ def template(path: Path, year: int, agency_type: str) -> None:
     rs = _guarded(find_ruleset, year=year, agency_type=agency_type)
     _guarded(write_template, path, [(r.code, r.title_th) for r in rs.rules])
     console.print(f"เขียนแบบฟอร์มแล้ว / written: {path}")
+
+
+# Province commands (ita_checker/cli_scan.py); `template` is replaced by a superset with --kind.
+from ita_checker.cli_scan import diff, history, scan  # noqa: E402
+from ita_checker.cli_scan import template as template_any_kind  # noqa: E402
+
+main.add_command(scan)
+main.add_command(history)
+main.add_command(diff)
+main.add_command(template_any_kind, name="template")

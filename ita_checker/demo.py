@@ -14,6 +14,9 @@ from ita_checker.check import CheckOptions, CheckRun, run_check
 from ita_checker.demosrv import RunningSite, SiteConfig, serve
 
 
+DEMO_TIMEOUT_S = 4.0  # the demo's hanging page should not keep a newcomer waiting
+
+
 @dataclass
 class DemoSite:
     """One bundled demo site and its ground truth."""
@@ -102,6 +105,7 @@ def run_demo(
                     out_dir=out_root / site.slug,
                     allowed_hosts=[base.removeprefix("http://")],
                     store_dir=store_dir,
+                    timeout_s=DEMO_TIMEOUT_S,
                 )
                 outcomes.append(DemoOutcome(site=site, run=run_check(opts), base_url=base))
             finally:

@@ -66,7 +66,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not target.is_file():
             self._send(404, "<html><body><h1>404 ไม่พบหน้า</h1></body></html>".encode(), "text/html; charset=utf-8")
             return
-        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        ctype = "text/html" if target.suffix == ".php" else mimetypes.guess_type(target.name)[0]
+        ctype = ctype or "application/octet-stream"
         if ctype.startswith("text/") and cfg.send_charset:
             ctype += "; charset=utf-8"
         body = target.read_bytes()
@@ -81,6 +82,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that give up (timeouts in tests) reset connections; that is expected, not an error."""
 
     def __init__(self, addr: tuple[str, int], config: SiteConfig) -> None:
         self.config = config

@@ -196,7 +196,19 @@ class History:
             (scan_id,),
         ).fetchone()
         mean = None if stats[3] is None else round(float(stats[3]), 2)
-        return ScanRun(*row, agencies=stats[0], done=stats[1] or 0, errors=stats[2] or 0, mean_score=mean)
+        return ScanRun(
+            scan_id=str(row[0]),
+            year=int(row[1]),
+            registry=str(row[2]),
+            out_dir=str(row[3]),
+            started_at=float(row[4]),
+            finished_at=None if row[5] is None else float(row[5]),
+            status=str(row[6]),
+            agencies=int(stats[0]),
+            done=int(stats[1] or 0),
+            errors=int(stats[2] or 0),
+            mean_score=mean,
+        )
 
     def runs(self, year: int | None = None) -> list[ScanRun]:
         """Every scan (of ``year``), oldest first."""
@@ -245,9 +257,7 @@ class History:
         raw = self.verdicts(scan_id)
         prev_run = self.previous(scan_id)
         prev = self.verdicts(prev_run.scan_id) if prev_run else {}
-        return {
-            key: (v, "pass" if v == "unreachable" and prev.get(key) == "pass" else v) for key, v in raw.items()
-        }
+        return {key: (v, "pass" if v == "unreachable" and prev.get(key) == "pass" else v) for key, v in raw.items()}
 
     def diff(self, a: str, b: str) -> Diff:
         """Changes from scan ``a`` to scan ``b`` by agency item, with unreachable damping."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,19 @@ class ProvinceSummary:
             "pass_line": PASS_LINE,
             "most_missing": records(self.missing, "code"),
         }
+
+
+def cell_float(value: object) -> float | None:
+    """A pandas cell as a float, or None for missing/NaN."""
+    if value is None:
+        return None
+    f = float(str(value))
+    return None if math.isnan(f) else f
+
+
+def cell_int(value: object) -> int:
+    """A pandas count cell as an int."""
+    return int(float(str(value)))
 
 
 def _plain(value: Any) -> Any:
@@ -122,5 +136,5 @@ def summarize(entries: Sequence[AgencyEntry], top_missing: int = 10) -> Province
     )
     under = agencies[checked & (agencies["score"] < PASS_LINE)].sort_values("score").index
     missing = items[items["not_met"] > 0].sort_values(["not_met", "pass_rate"], ascending=[False, True])
-    missing = missing.loc[sorted(missing.index, key=lambda c: (-int(missing.at[c, "not_met"]), code_sort_key(c)))]
+    missing = missing.loc[sorted(missing.index, key=lambda c: (-cell_int(missing.at[c, "not_met"]), code_sort_key(c)))]
     return ProvinceSummary(agencies, matrix, items, [str(i) for i in under], missing.head(top_missing))

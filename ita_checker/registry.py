@@ -1,4 +1,4 @@
-"""Province registry: agencies (XLSX/CSV) and their submitted URLs (a sheet or a folder of forms), validated row by row."""
+"""Province registry: agencies (XLSX/CSV) and their submitted URLs (a sheet or a folder of forms), row-validated."""
 
 from __future__ import annotations
 
@@ -120,7 +120,11 @@ def _read_agency_row(sheet: Sheet, row: int, cells: list[str], reg: Registry) ->
     for role in AGENCY_REQUIRED:
         if not values[role]:
             reg.problems.append(
-                message(sheet.where(row, role), "ไม่มีข้อมูลในช่องที่จำเป็น จึงข้ามหน่วยงานนี้", "required cell is empty; agency skipped")
+                message(
+                    sheet.where(row, role),
+                    "ไม่มีข้อมูลในช่องที่จำเป็น จึงข้ามหน่วยงานนี้",
+                    "required cell is empty; agency skipped",
+                )
             )
             return None
     agency_id = values["id"]
@@ -224,15 +228,15 @@ def _read_form_folder(folder: Path, reg: Registry) -> None:
                 continue
             by_id[path.stem] = path
     for agency in reg.agencies:
-        path = by_id.get(agency.id)
-        if path is None:
+        form_path = by_id.get(agency.id)
+        if form_path is None:
             reg.problems.append(
                 f"{folder}: ไม่พบแบบฟอร์มของหน่วยงาน {agency.id} ({agency.id}.xlsx หรือ .csv) จึงตรวจแบบค้นหาเอง / "
                 f"{folder}: no form for agency {agency.id}; it is self-checked (discovery mode)"
             )
             continue
         try:
-            reg.forms[agency.id] = read_submissions(path)
+            reg.forms[agency.id] = read_submissions(form_path)
         except InputError as exc:
             reg.form_errors[agency.id] = str(exc)
             reg.problems.append(str(exc))
@@ -244,7 +248,9 @@ def read_registry(path: Path, submissions: Path | None = None) -> Registry:
     Raises InputError only when the registry file itself cannot be used; bad rows become ``problems``.
     """
     agency_sheets = find_sheets(path, AGENCY_COLUMNS, AGENCY_REQUIRED)
-    sub_sheets = [] if path.suffix.lower() == ".csv" else find_sheets(path, SUBMISSION_COLUMNS, SUBMISSION_REQUIRED)
+    sub_sheets: list[Sheet] = []
+    if path.suffix.lower() != ".csv":
+        sub_sheets = find_sheets(path, SUBMISSION_COLUMNS, SUBMISSION_REQUIRED)
     agency_sheets = [s for s in agency_sheets if s.name not in {t.name for t in sub_sheets}]
     if not agency_sheets:
         raise InputError(
@@ -305,7 +311,12 @@ def write_registry_template(path: Path) -> None:
             for name, doc, example, _ in spec:
                 help_ws.append([sheet_name, name, doc, example])
         help_ws.append(
-            [SUBMISSION_SHEET, "", "หรือใช้โฟลเดอร์แบบฟอร์มรายหน่วยงาน <รหัส>.xlsx (รูปแบบเดียวกับคำสั่ง check) ผ่าน --submissions", ""]
+            [
+                SUBMISSION_SHEET,
+                "",
+                "หรือใช้โฟลเดอร์แบบฟอร์มรายหน่วยงาน <รหัส>.xlsx (รูปแบบเดียวกับคำสั่ง check) ผ่าน --submissions",
+                "",
+            ]
         )
         for letter, width in zip("ABCD", (14, 16, 80, 40), strict=True):
             help_ws.column_dimensions[letter].width = width

@@ -36,6 +36,9 @@ _SARA_AM_RE = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 _AM_TONE_RE = re.compile("\u0e33([\u0e48-\u0e4b])")
 _NEEDS_COMPOSE_RE = re.compile("\u0e4d[\u0e48-\u0e4b]?\u0e32|\u0e33[\u0e48-\u0e4b]|เเ")
 _NON_SPACE_RE = re.compile(r"\S+")
+# Abbreviations spaced out by OCR or PDF extraction: "พ . ศ ." -> "พ.ศ.", "ต . ค ." -> "ต.ค.".
+_SPACE_DOT_RE = re.compile(r"(?<=[\u0e01-\u0e4e]) +\.")
+_DOT_SPACE_RE = re.compile(r"(?<=[\u0e01-\u0e4e]\.) +(?=[\u0e01-\u0e4e]{1,2}\.)")
 _ELLIPSIS = "…"
 
 
@@ -62,6 +65,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").translate(_TABLE)
     text = _BROKEN_LINE_RE.sub("", _tidy_lines(text))
+    if " ." in text:
+        text = _DOT_SPACE_RE.sub("", _SPACE_DOT_RE.sub(".", text))
     return _compose(text)
 
 

@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urldefrag, urlparse
+from urllib.parse import urldefrag, urljoin, urlparse
 
 import scrapy
 from scrapy.http import Response
@@ -70,7 +70,7 @@ class AgencySpider(scrapy.Spider):
             return
         locs = re.findall(rb"<loc>\s*([^<\s]+)\s*</loc>", response.body[:5_000_000])
         for raw in locs:
-            url = self._clean(raw.decode("utf-8", "replace").replace("&amp;", "&"))
+            url = self._clean(urljoin(response.url, raw.decode("utf-8", "replace").replace("&amp;", "&")))
             if url is None or url in self.seen or not self._same_host(url):
                 continue
             if self.pages_scheduled >= self.job.max_pages or self._trap(url):

@@ -19,7 +19,8 @@ _CHROME_HINT = re.compile(
     r"skip|cookie|header-top|topbar)([\s_-]|$)",
     re.I,
 )
-_REMOVE_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "header")
+_REMOVE_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "footer", "aside")
+_CONTENT_ANCESTORS = {"main", "article", "section"}
 _MAP = re.compile(
     r"google\.[a-z.]+/maps|maps\.google|maps\.app\.goo\.gl|goo\.gl/maps|openstreetmap|longdo\.com/map", re.I
 )
@@ -80,6 +81,9 @@ def extract_html(body: bytes, *, url: str, content_type: str | None = None) -> D
     # Own content: drop page chrome, then the text of links that lead to other HTML pages.
     for el in list(root.iter(*_REMOVE_TAGS)):
         if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(root.iter("header")):  # page banners go; an article's entry header (its title) stays
+        if el.getparent() is not None and not any(a.tag in _CONTENT_ANCESTORS for a in el.iterancestors()):
             el.drop_tree()
     for el in [e for e in root.iter() if isinstance(e.tag, str) and _is_chrome(e)]:
         if el.getparent() is not None:

@@ -19,6 +19,20 @@ def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
+def _is_thai(ch: str) -> bool:
+    return "\u0e00" <= ch <= "\u0e7f"
+
+
+def _join_words(words: list[str]) -> str:
+    """Tesseract splits Thai (written without spaces) into many 'words': glue Thai to Thai, space the rest."""
+    out = ""
+    for w in words:
+        if out and not (_is_thai(out[-1]) and _is_thai(w[0])):
+            out += " "
+        out += w
+    return out
+
+
 def ocr_png(png: bytes, *, timeout: float = OCR_TIMEOUT_S) -> tuple[str, float]:
     """OCR one PNG page: returns (text, mean word confidence 0-100)."""
     if not tesseract_available():
@@ -52,5 +66,5 @@ def ocr_png(png: bytes, *, timeout: float = OCR_TIMEOUT_S) -> tuple[str, float]:
             confs.append(conf)
         words.append(cols[11])
         lines.setdefault((cols[2], cols[3], cols[4]), []).append(cols[11])
-    text = "\n".join(" ".join(ws) for ws in lines.values())
+    text = "\n".join(_join_words(ws) for ws in lines.values())
     return text, (sum(confs) / len(confs) if confs else 0.0)

@@ -80,7 +80,7 @@ def parse_case_name(path: Path) -> Case | None:
 def case_evidence(path: Path) -> tuple[EvidenceDoc, str | None]:
     """Build the evidence document of a case file; returns it and the agency type the case declares."""
     data = path.read_bytes()
-    url = CASE_BASE + path.name
+    url = CASE_BASE + "case" + path.suffix  # neutral: the file name must not feed the topic or year matchers
     agency_type = None
     anchor = ""
     if path.suffix in (".html", ".htm"):

@@ -77,6 +77,11 @@ def _all_links(b: BundleFacts) -> list[tuple[str, str]]:
     return [(ln.href, ln.text) for ev in b.docs for ln in ev.doc.links]
 
 
+def _content_links(b: BundleFacts) -> list[tuple[str, str]]:
+    """Links in the page's own content (menus, header and footer excluded)."""
+    return [(ln.href, ln.text) for ev in b.docs for ln in ev.doc.content_links]
+
+
 def check_text(b: BundleFacts, el: Element, ctx: Ctx) -> CheckResult:
     hits = _kw(b, el)
     return CheckResult(len(hits) >= 1, ", ".join(hits[:3]))
@@ -142,7 +147,7 @@ def check_link_or_form(b: BundleFacts, el: Element, ctx: Ctx) -> CheckResult:
     if any(ev.doc.has_form and not ev.doc.has_password_form for ev in b.docs):
         return CheckResult(True, "form")
     keys = [match_key(k) for k in el.keywords]
-    for href, text in _all_links(b):
+    for href, text in _content_links(b):
         hay = match_key(href + " " + text)
         if any(k and k in hay for k in keys):
             return CheckResult(True, href)

@@ -1,0 +1,396 @@
+"""Province scan: check every registry agency (concurrently, resumable), record history, write province outputs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shlex
+import subprocess
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ita_checker.check import CheckOptions, run_check
+from ita_checker.errors import InputError
+from ita_checker.history import Diff, History
+from ita_checker.overrides import Override, apply_overrides, evidence_hash, read_overrides
+from ita_checker.province import AgencyEntry, ProvinceSummary, summarize
+from ita_checker.registry import Agency, Registry, read_registry
+from ita_checker.result import write_json_atomic, write_outputs
+
+log = logging.getLogger("ita_checker.scan")
+
+STATE_FILE = "scan.json"
+
+
+@dataclass
+class ScanOptions:
+    """Inputs of ``ita-checker scan``."""
+
+    registry: Path
+    year: int
+    out_dir: Path
+    submissions: Path | None = None
+    overrides: Path | None = None
+    workers: int = 2
+    resume: bool = False
+    allow_private: bool = False
+    allowed_hosts: list[str] = field(default_factory=list)
+    store_dir: Path = Path("outputs/store")
+    ruleset: str | None = None
+    max_pages: int = 60
+    ocr: bool = True
+    notify_cmd: str | None = None
+
+
+@dataclass(frozen=True)
+class AgencyOutcome:
+    """How one agency's check ended: done (or resumed), input_error, or error (internal)."""
+
+    agency: Agency
+    status: str
+    result: dict[str, Any] | None = None
+    error: str = ""
+    resumed: bool = False
+
+
+@dataclass(frozen=True)
+class OverrideState:
+    """An override as applied in this scan, with whether the evidence changed under it."""
+
+    override: Override
+    agency_name: str
+    tool_verdict: str
+    evidence_changed: bool
+
+
+@dataclass
+class ScanOutcome:
+    """Everything a scan produced, for the CLI and the reports."""
+
+    scan_id: str
+    year: int
+    out_dir: Path
+    outcomes: list[AgencyOutcome]
+    province: ProvinceSummary
+    changes: Diff | None
+    previous_scan: str | None
+    trends: dict[str, list[tuple[str, float]]]
+    overrides: list[OverrideState]
+    problems: list[str]
+    paths: dict[str, Path]
+    started_at: str
+    duration_s: float
+
+    @property
+    def internal_errors(self) -> int:
+        return sum(1 for o in self.outcomes if o.status == "error")
+
+    def summary_line(self) -> str:
+        done = sum(1 for o in self.outcomes if o.status == "done")
+        under = len(self.province.under_line)
+        ch = self.changes
+        changes = (
+            f"ผ่านใหม่ {len(ch.newly_passing)} ถดถอย {len(ch.regressions)} เข้าถึงไม่ได้ใหม่ {len(ch.newly_unreachable)}"
+            if ch
+            else "ไม่มีรอบก่อนหน้า"
+        )
+        return (
+            f"สแกน {self.scan_id}: ตรวจแล้ว {done}/{len(self.outcomes)} หน่วยงาน, "
+            f"ต่ำกว่า 85 คะแนน {under}, ข้อมูลนำเข้าผิด {len(self.problems)} จุด, "
+            f"ผิดพลาดภายใน {self.internal_errors}; {changes} | summary: {self.paths['summary']}"
+        )
+
+
+ProgressFn = Callable[[int, int, AgencyOutcome | None], None]
+
+
+def _agency_dict(a: Agency) -> dict[str, str]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "type": a.agency_type,
+        "province": a.province,
+        "district": a.district,
+        "site": a.site,
+    }
+
+
+def _scan_state(opts: ScanOptions) -> tuple[str, bool]:
+    """(scan id, resuming?): an unfinished scan in the same DIR (or --resume) is continued."""
+    path = opts.out_dir / STATE_FILE
+    if path.exists():
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        same_year = state.get("year") == opts.year and isinstance(state.get("scan_id"), str)
+        if same_year and (opts.resume or state.get("status") != "done"):
+            return str(state["scan_id"]), True
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2), False
+
+
+def _write_state(opts: ScanOptions, scan_id: str, status: str) -> None:
+    write_json_atomic(
+        opts.out_dir / STATE_FILE,
+        {"scan_id": scan_id, "year": opts.year, "registry": str(opts.registry), "status": status},
+    )
+
+
+def _resumed(agency_dir: Path, scan_id: str) -> dict[str, Any] | None:
+    path = agency_dir / "result.json"
+    if not path.exists():
+        return None
+    try:
+        result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return result if result.get("scan_id") == scan_id else None
+
+
+def _check_one(
+    opts: ScanOptions, scan_id: str, reg: Registry, agency: Agency, overrides: dict[str, Override]
+) -> AgencyOutcome:
+    agency_dir = opts.out_dir / "agencies" / agency.id
+    if agency.id in reg.form_errors:
+        return AgencyOutcome(agency, "input_error", error=reg.form_errors[agency.id])
+    try:
+        run = run_check(
+            CheckOptions(
+                site=agency.site,
+                year=opts.year,
+                agency_type=agency.agency_type,
+                name=agency.name,
+                out_dir=agency_dir,
+                allow_private=opts.allow_private,
+                allowed_hosts=list(opts.allowed_hosts),
+                ruleset=opts.ruleset,
+                store_dir=opts.store_dir,
+                max_pages=opts.max_pages,
+                ocr=opts.ocr,
+                form=reg.forms.get(agency.id),
+            )
+        )
+    except InputError as exc:
+        return AgencyOutcome(agency, "input_error", error=str(exc))
+    except Exception as exc:  # one agency's crash must not stop the others
+        log.exception("agency %s failed", agency.id)
+        agency_dir.mkdir(parents=True, exist_ok=True)
+        (agency_dir / "error.log").write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        return AgencyOutcome(agency, "error", error=f"{type(exc).__name__}: {exc}")
+    result = run.result
+    result["scan_id"] = scan_id
+    result["agency"].update({"id": agency.id, "province": agency.province, "district": agency.district})
+    apply_overrides(result, overrides)
+    write_outputs(result, agency_dir)  # same three files as check, now with scan id and reviewer verdicts
+    return AgencyOutcome(agency, "done", result=result)
+
+
+def _run_agencies(
+    opts: ScanOptions,
+    scan_id: str,
+    reg: Registry,
+    by_agency: dict[str, dict[str, Override]],
+    history: History,
+    resuming: bool,
+    on_progress: ProgressFn | None,
+) -> list[AgencyOutcome]:
+    total = len(reg.agencies)
+    outcomes: dict[str, AgencyOutcome] = {}
+    todo: list[Agency] = []
+    for agency in reg.agencies:
+        result = _resumed(opts.out_dir / "agencies" / agency.id, scan_id) if resuming else None
+        if result is not None:
+            outcomes[agency.id] = AgencyOutcome(agency, "done", result=result, resumed=True)
+            history.record_agency(scan_id, _agency_dict(agency), status="done", result=result)
+        else:
+            todo.append(agency)
+    if on_progress:
+        on_progress(len(outcomes), total, None)
+    with ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency") as pool:
+        futures: dict[Future[AgencyOutcome], Agency] = {
+            pool.submit(_check_one, opts, scan_id, reg, a, by_agency.get(a.id, {})): a for a in todo
+        }
+        try:
+            for fut in as_completed(futures):
+                outcome = fut.result()
+                outcomes[outcome.agency.id] = outcome
+                history.record_agency(
+                    scan_id,
+                    _agency_dict(outcome.agency),
+                    status=outcome.status,
+                    result=outcome.result,
+                    error=outcome.error,
+                )
+                log.info("agency %s: %s", outcome.agency.id, outcome.status)
+                if on_progress:
+                    on_progress(len(outcomes), total, outcome)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return [outcomes[a.id] for a in reg.agencies]
+
+
+def _override_states(
+    opts: ScanOptions, history: History, outcomes: list[AgencyOutcome], stored: list[tuple[Override, str | None]]
+) -> list[OverrideState]:
+    items = {
+        (o.agency.id, str(it["code"])): (o.agency.name, it)
+        for o in outcomes
+        if o.result is not None
+        for it in o.result["items"]
+    }
+    states: list[OverrideState] = []
+    for ov, baseline in stored:
+        found = items.get((ov.agency_id, ov.code))
+        if found is None:
+            continue
+        name, item = found
+        digest = evidence_hash(item)
+        if baseline is None:
+            history.set_baseline(opts.year, ov.agency_id, ov.code, digest)
+        tool = str(item.get("tool_verdict") or item["verdict"])
+        states.append(OverrideState(ov, name, tool, baseline is not None and baseline != digest))
+    return states
+
+
+def _load_overrides(opts: ScanOptions, reg: Registry, history: History) -> list[tuple[Override, str | None]]:
+    if opts.overrides is not None:
+        found, problems = read_overrides(opts.overrides)
+        reg.problems.extend(problems)
+        known = {a.id for a in reg.agencies}
+        for ov in found:
+            if ov.agency_id not in known:
+                reg.problems.append(
+                    f"{opts.overrides.name}: ไม่มีหน่วยงานรหัส '{ov.agency_id}' ในทะเบียน (ข้อ {ov.code}) / "
+                    f"{opts.overrides.name}: no agency '{ov.agency_id}' in the registry (item {ov.code})"
+                )
+        history.replace_overrides(opts.year, found)
+    return history.overrides(opts.year)
+
+
+def _notify(cmd: str, summary_path: Path) -> None:
+    try:
+        done = subprocess.run([*shlex.split(cmd), str(summary_path)], check=False, timeout=300)
+    except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
+        log.warning("notify command failed: %s", exc)
+        return
+    if done.returncode != 0:
+        log.warning("notify command exited with status %s", done.returncode)
+
+
+def run_scan(opts: ScanOptions, on_progress: ProgressFn | None = None) -> ScanOutcome:
+    """Scan every agency of the registry and write DIR/agencies/<id>/…, summary.json, province.html, summary.xlsx.
+
+    Raises InputError only when the registry (or overrides/submissions file) cannot be used at all.
+    """
+    from ita_checker.report.province_html import write_province_html
+    from ita_checker.report.province_xlsx import write_province_xlsx
+
+    t0 = time.monotonic()
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    reg = read_registry(opts.registry, opts.submissions)
+    opts.out_dir.mkdir(parents=True, exist_ok=True)
+    history = History(opts.store_dir)
+    try:
+        stored = _load_overrides(opts, reg, history)
+        by_agency: dict[str, dict[str, Override]] = {}
+        for ov, _ in stored:
+            by_agency.setdefault(ov.agency_id, {})[ov.code] = ov
+        scan_id, resuming = _scan_state(opts)
+        _write_state(opts, scan_id, "running")
+        history.begin_scan(
+            scan_id, year=opts.year, registry=opts.registry, out_dir=opts.out_dir, meta={"agencies": len(reg.agencies)}
+        )
+        log.info("scan %s: %d agencies (%s)", scan_id, len(reg.agencies), "resumed" if resuming else "new")
+        try:
+            outcomes = _run_agencies(opts, scan_id, reg, by_agency, history, resuming, on_progress)
+        except BaseException:
+            history.finish_scan(scan_id, "interrupted")
+            _write_state(opts, scan_id, "interrupted")
+            raise
+        status = "partial" if any(o.status == "error" for o in outcomes) else "done"
+        history.finish_scan(scan_id, status)
+        prev = history.previous(scan_id)
+        changes = history.diff(prev.scan_id, scan_id) if prev else None
+        trends = {o.agency.id: history.trend(scan_id, o.agency.id) for o in outcomes}
+        override_states = _override_states(opts, history, outcomes, stored)
+    finally:
+        history.close()
+    entries = [
+        AgencyEntry(
+            o.agency.id,
+            o.agency.name,
+            o.agency.agency_type,
+            o.agency.province,
+            o.agency.district,
+            o.agency.site,
+            o.status,
+            o.error,
+            o.result,
+        )
+        for o in outcomes
+    ]
+    paths = {
+        "summary": opts.out_dir / "summary.json",
+        "html": opts.out_dir / "province.html",
+        "xlsx": opts.out_dir / "summary.xlsx",
+    }
+    outcome = ScanOutcome(
+        scan_id=scan_id,
+        year=opts.year,
+        out_dir=opts.out_dir,
+        outcomes=outcomes,
+        province=summarize(entries),
+        changes=changes,
+        previous_scan=prev.scan_id if prev else None,
+        trends=trends,
+        overrides=override_states,
+        problems=list(reg.problems),
+        paths=paths,
+        started_at=started,
+        duration_s=time.monotonic() - t0,
+    )
+    write_json_atomic(paths["summary"], summary_document(outcome))
+    write_province_html(outcome, paths["html"])
+    write_province_xlsx(outcome, paths["xlsx"])
+    _write_state(opts, scan_id, "done")
+    if opts.notify_cmd:
+        _notify(opts.notify_cmd, paths["summary"])
+    return outcome
+
+
+def summary_document(scan: ScanOutcome) -> dict[str, Any]:
+    """The summary.json document (schema ita-checker/scan-summary/v1)."""
+    return {
+        "schema": "ita-checker/scan-summary/v1",
+        "scan_id": scan.scan_id,
+        "year": scan.year,
+        "started_at": scan.started_at,
+        "duration_s": round(scan.duration_s, 1),
+        "previous_scan": scan.previous_scan,
+        "agencies": [
+            {
+                "id": o.agency.id,
+                "name": o.agency.name,
+                "status": o.status,
+                "error": o.error,
+                "report": f"agencies/{o.agency.id}/report.html" if o.result is not None else None,
+                "trend": [score for _, score in scan.trends.get(o.agency.id, [])],
+            }
+            for o in scan.outcomes
+        ],
+        "province": scan.province.to_json(),
+        "changes": scan.changes.as_dict() if scan.changes else None,
+        "overrides": [
+            {**s.override.__dict__, "tool_verdict": s.tool_verdict, "evidence_changed": s.evidence_changed}
+            for s in scan.overrides
+        ],
+        "problems": scan.problems,
+        "internal_errors": scan.internal_errors,
+    }
