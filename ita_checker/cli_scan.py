@@ -43,6 +43,14 @@ def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
 @click.option("--max-pages", type=int, default=60, show_default=True, help="งบหน้าที่สำรวจต่อหน่วยงาน")
 @click.option("--no-ocr", is_flag=True, help="ไม่ทำ OCR เอกสารสแกน")
+@click.option("--no-screenshots", is_flag=True, help="ไม่ถ่ายภาพหน้าจอหลักฐาน")
+@click.option(
+    "--browser",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="ใช้ Chromium เปิดหน้าที่ต้องรัน JavaScript",
+)
 @click.option("--notify-cmd", help="คำสั่งที่รันเมื่อเสร็จ โดยต่อท้ายด้วยพาธของ summary.json")
 @click.option("--no-progress", is_flag=True, help="ไม่แสดงแถบความคืบหน้า (cron)")
 def scan(
@@ -59,6 +67,8 @@ def scan(
     store_dir: Path,
     max_pages: int,
     no_ocr: bool,
+    no_screenshots: bool,
+    browser: str,
     notify_cmd: str | None,
     no_progress: bool,
 ) -> None:
@@ -79,6 +89,8 @@ def scan(
         ruleset=ruleset,
         max_pages=max_pages,
         ocr=not no_ocr,
+        screenshots=not no_screenshots,
+        browser=browser,
         notify_cmd=notify_cmd,
     )
     progress = Progress(
@@ -119,8 +131,10 @@ def history(store_dir: Path, year: int | None) -> None:
     finally:
         h.close()
     t = Table(title="ประวัติการสแกน / scan history")
-    for col in ("scan id", "ปี", "เริ่ม", "สถานะ", "หน่วยงาน", "ตรวจแล้ว", "ผิดพลาด", "คะแนนเฉลี่ย", "ผลลัพธ์"):
+    t.add_column("scan id", no_wrap=True)
+    for col in ("ปี", "เริ่ม", "สถานะ", "หน่วยงาน", "ตรวจแล้ว", "ผิดพลาด", "คะแนนเฉลี่ย"):
         t.add_column(col)
+    t.add_column("ผลลัพธ์", overflow="fold")
     for r in runs:
         t.add_row(
             r.scan_id,

@@ -28,7 +28,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # silence stderr
+        pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
         self.server.hits.append(self.path)
+        self.server.statuses.append((self.path, code))
+        super().send_response(code, message)
 
     def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -53,6 +58,9 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(float(route["delay"]))
             if "redirect" in route:
                 self._send(302, b"", "text/html", {"Location": str(route["redirect"])})
+                return
+            if "bytes" in route:
+                self._send(200, b"%PDF-1.4\n" + b"0" * int(route["bytes"]), "application/pdf")
                 return
             if "status" in route:
                 self._send(int(route["status"]), f"error {route['status']}".encode(), "text/html")
@@ -89,6 +97,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, addr: tuple[str, int], config: SiteConfig) -> None:
         self.config = config
         self.hits: list[str] = []
+        self.statuses: list[tuple[str, int]] = []
         super().__init__(addr, _Handler)
 
 
@@ -105,6 +114,10 @@ class RunningSite:
     @property
     def hits(self) -> list[str]:
         return self.server.hits
+
+    @property
+    def statuses(self) -> list[tuple[str, int]]:
+        return self.server.statuses
 
     def stop(self) -> None:
         self.server.shutdown()

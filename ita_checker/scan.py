@@ -45,6 +45,8 @@ class ScanOptions:
     ruleset: str | None = None
     max_pages: int = 60
     ocr: bool = True
+    screenshots: bool = True
+    browser: str = "auto"  # auto | always | never, as for check
     notify_cmd: str | None = None
 
 
@@ -173,6 +175,8 @@ def _check_one(
                 store_dir=opts.store_dir,
                 max_pages=opts.max_pages,
                 ocr=opts.ocr,
+                screenshots=opts.screenshots,
+                browser=opts.browser,
                 form=reg.forms.get(agency.id),
             )
         )

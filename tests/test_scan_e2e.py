@@ -71,7 +71,15 @@ def province(tmp_path_factory):
         out, store = tmp / "out", tmp / "store"
         first = run_scan(
             ScanOptions(
-                registry=registry, year=2569, out_dir=out, store_dir=store, allow_private=True, ocr=False, max_pages=20
+                registry=registry,
+                year=2569,
+                out_dir=out,
+                store_dir=store,
+                allow_private=True,
+                ocr=False,
+                screenshots=False,
+                browser="never",
+                max_pages=20,
             )
         )
         first_html = (out / "province.html").read_text(encoding="utf-8")
@@ -89,6 +97,9 @@ def province(tmp_path_factory):
             str(store),
             "--allow-private-network",
             "--no-ocr",
+            "--no-screenshots",
+            "--browser",
+            "never",
             "--max-pages",
             "20",
             cwd=tmp,
@@ -175,9 +186,7 @@ def test_diff_shows_exactly_the_changed_item(province):
 def test_province_report_shows_exactly_that_change(province):
     soup = BeautifulSoup((province["out"] / "province.html").read_text(encoding="utf-8"), "html.parser")
     rows = soup.select("#changes tr.change")
-    assert [(r["data-agency"], r["data-code"], r["data-kind"]) for r in rows] == [
-        ("6501001", "O23", "newly_passing")
-    ]
+    assert [(r["data-agency"], r["data-code"], r["data-kind"]) for r in rows] == [("6501001", "O23", "newly_passing")]
     assert "ผ่านใหม่" in rows[0].get_text()
     cell = soup.select_one('tr[data-id="6501001"] td.cell[data-code="O23"]')
     assert cell is not None and cell["data-verdict"] == "pass"
@@ -203,7 +212,18 @@ def test_resume_skips_finished_agencies(province, tmp_path):
     registry = tmp_path / "registry.xlsx"
     shutil.copy(province["tmp"] / "registry.xlsx", registry)
     # only the four unfinished agencies are checked again
-    again = run_scan(ScanOptions(registry=registry, year=2569, out_dir=out, store_dir=store, allow_private=True, ocr=False))
+    again = run_scan(
+        ScanOptions(
+            registry=registry,
+            year=2569,
+            out_dir=out,
+            store_dir=store,
+            allow_private=True,
+            ocr=False,
+            screenshots=False,
+            browser="never",
+        )
+    )
     assert again.scan_id == state["scan_id"]
     resumed = {o.agency.id for o in again.outcomes if o.resumed}
     assert resumed == {"6501001"}

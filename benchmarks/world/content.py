@@ -657,9 +657,13 @@ def bribery_risk(ctx: Ctx) -> Content:
 
 def risk_treatment(ctx: Ctx) -> Content:
     c = Content(title=f"รายงานผลการดำเนินการตามแผนบริหารจัดการความเสี่ยงการทุจริต {fy_label(ctx)}")
-    c.blocks.append(
-        Block("treatment_actions", "<p>ผลการดำเนินการตามมาตรการ: ติดตามทุกไตรมาส ไม่พบเหตุการณ์ความเสี่ยงเกิดขึ้น</p>")
-    )
+    rows = [
+        ["การใช้ดุลยพินิจในการอนุมัติอนุญาต", "ตรวจสอบสองชั้นทุกคำขอ", f"ดำเนินการแล้วเสร็จ {ctx.rng.randint(40, 120)} คำขอ"],
+        ["การเบิกจ่ายงบประมาณ", "สุ่มตรวจเอกสารเบิกจ่ายรายไตรมาส", "ไม่พบเหตุการณ์ความเสี่ยงเกิดขึ้น"],
+    ]
+    head = ["ความเสี่ยง", "มาตรการที่ดำเนินการ", "ผลการดำเนินงาน"]
+    c.blocks.append(Block("treatment_actions", table(head, rows)))
+    c.tables.append([head, *rows])
     return c
 
 
@@ -708,9 +712,13 @@ def ita_use(ctx: Ctx) -> Content:
 
 def integrity_report(ctx: Ctx) -> Content:
     c = Content(title=f"รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน {fy_label(ctx)}")
-    c.blocks.append(
-        Block("actions", "<p>ผลการดำเนินการตามมาตรการส่งเสริมคุณธรรม: จัดกิจกรรม 4 ครั้ง เผยแพร่ข้อมูลครบถ้วน</p>")
-    )
+    rows = [
+        ["การเปิดเผยข้อมูลสาธารณะ", "ปรับปรุงหน้าเว็บไซต์ ITA ทุกเดือน", "เผยแพร่ข้อมูลครบ 26 ข้อ"],
+        ["การป้องกันผลประโยชน์ทับซ้อน", "อบรมเจ้าหน้าที่", f"ผู้เข้าร่วม {ctx.rng.randint(20, 90)} คน"],
+    ]
+    head = ["มาตรการ", "การดำเนินการ", "ผลการดำเนินงาน"]
+    c.blocks.append(Block("actions", table(head, rows)))
+    c.tables.append([head, *rows])
     return c
 
 

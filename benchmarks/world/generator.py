@@ -256,14 +256,15 @@ def build_agency(
             fmt = fmt if fmt != "html" else "pdf"
         key = template_key(spec.concept, ctx.year if spec.concept != "complaint_guideline" else 0, tuple(drop))
         body = content.html(frozenset(drop))
+        if spec.concept == "proc_monthly" and fmt == "html":
+            for y, m in _months(ctx):
+                body += proc_month(ctx, y, m).html(frozenset())
         doc_links: list[tuple[str, str]] = []
         if exists and fmt != "html":
             base_dir, on_ext = (ext, True) if defect == "external" else (www, False)
             docs: list[tuple[Content, str]] = []
             if spec.concept == "proc_monthly":
-                ce = ctx.year - 543
-                months = [(ce - 1, 10), (ce - 1, 11), (ce - 1, 12), (ce, 1), (ce, 2), (ce, 3)][: ctx.months]
-                docs = [(proc_month(ctx, y, m), f"sor-kor-ror-{y + 543}-{m:02d}") for y, m in months]
+                docs = [(proc_month(ctx, y, m), f"sor-kor-ror-{y + 543}-{m:02d}") for y, m in _months(ctx)]
             else:
                 docs = [(content, f"{spec.code.lower()}-{spec.concept.replace('_', '-')}-{ctx.year}")]
             for c, stem in docs:
@@ -299,7 +300,7 @@ def build_agency(
         if exists:
             pages.append((page_path, content.title, body))
             plan.page = page_path
-            word = rng.choice(MENU_WORDS.get(spec.concept, (content.title[:40],)))
+            word = rng.choice(MENU_WORDS.get(spec.concept, (content.title,)))
             menu.append((page_path, f"{spec.code} {word}" if rng.random() < 0.5 else word))
         # what the agency submitted
         if defect == "absent":
@@ -380,6 +381,11 @@ def build_agency(
         json.dumps([asdict(p) for p in plans], ensure_ascii=False, indent=1), encoding="utf-8"
     )
     return site
+
+
+def _months(ctx: Ctx) -> list[tuple[int, int]]:
+    ce = ctx.year - 543
+    return [(ce - 1, 10), (ce - 1, 11), (ce - 1, 12), (ce, 1), (ce, 2), (ce, 3)][: ctx.months]
 
 
 def _why(spec: ItemSpec, plan: ItemPlan, ctx: Ctx) -> str:
