@@ -97,6 +97,11 @@ def _items_table(result: dict[str, Any]) -> Table:
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
 @click.option("--max-pages", type=int, default=60, show_default=True, help="งบหน้าที่สำรวจ / discovery page budget")
 @click.option("--no-ocr", is_flag=True, help="ไม่ทำ OCR เอกสารสแกน")
+@click.option("--browser", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="ใช้ chromium กับหน้าที่สร้างด้วย JavaScript / browser for script-built pages")
+@click.option("--screenshots/--no-screenshots", default=True, show_default=True, help="ภาพหน้าจอหลักฐาน")
+@click.option("--timeout", "timeout_s", type=float, default=20.0, show_default=True, help="วินาทีต่อคำขอ")
+@click.option("--ignore-robots", is_flag=True, help="ไม่ทำตาม robots.txt ขณะสำรวจ (URL ที่ส่งมาตรวจเสมอ)")
 def check(
     site_url: str,
     year: int,
@@ -110,6 +115,10 @@ def check(
     store_dir: Path,
     max_pages: int,
     no_ocr: bool,
+    browser: str,
+    screenshots: bool,
+    timeout_s: float,
+    ignore_robots: bool,
 ) -> None:
     """ตรวจหน่วยงานเดียว / check one agency site (writes result.json, report.html, report.xlsx)."""
     from ita_checker.check import CheckOptions, run_check
@@ -127,6 +136,10 @@ def check(
         store_dir=store_dir,
         max_pages=max_pages,
         ocr=not no_ocr,
+        browser=browser,
+        screenshots=screenshots,
+        timeout_s=timeout_s,
+        obey_robots=not ignore_robots,
     )
     with console.status("กำลังตรวจ / checking …"):
         run = _guarded(run_check, opts)

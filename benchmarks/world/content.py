@@ -410,11 +410,6 @@ def e_service(ctx: Ctx) -> Content:
     return c
 
 
-def _month_list(ctx: Ctx) -> list[tuple[int, int]]:
-    ce = ctx.year - 543
-    return [(ce - 1, 10), (ce - 1, 11), (ce - 1, 12), (ce, 1), (ce, 2), (ce, 3)][: ctx.months]
-
-
 def proc_month(ctx: Ctx, y: int, m: int) -> Content:
     label = f"{MONTHS_FULL[m - 1]} พ.ศ. {y + 543}"
     c = Content(title=f"แบบ สขร.1 สรุปผลการดำเนินการจัดซื้อจัดจ้างในรอบเดือน {label}")
