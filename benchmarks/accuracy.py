@@ -134,13 +134,14 @@ def metrics(rows: list[Row], system: str) -> dict[str, Any]:
         if got == "pass" and r.label != "pass":
             per_item[r.code]["false_pass"] += 1
             per_defect[r.defect]["false_pass"] += 1
+    false_passes = sum(1 for _, got in not_pass if got == "pass")
     worst = sorted(per_item.items(), key=lambda kv: (-kv[1]["false_pass"], -kv[1]["wrong"], kv[0]))
     return {
         "n": n,
         "exact_agreement": round(sum(1 for lab, got in pairs if lab == got) / n, 4),
         "binary_agreement": round(sum(1 for lab, got in pairs if (lab == "pass") == (got == "pass")) / n, 4),
-        "false_pass_rate": round(sum(1 for _, got in not_pass if got == "pass") / len(not_pass), 4) if not_pass else 0.0,
-        "false_passes": sum(1 for _, got in not_pass if got == "pass"),
+        "false_pass_rate": round(false_passes / len(not_pass), 4) if not_pass else 0.0,
+        "false_passes": false_passes,
         "labelled_not_pass": len(not_pass),
         "missed_pass_rate": round(sum(1 for _, got in is_pass if got != "pass") / len(is_pass), 4) if is_pass else 0.0,
         "confusion": confusion,
@@ -240,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     for system in systems:
         print(format_report(f"{system} (agencies without JS rendering)", rep["systems"][system]["main"]))
         if rep["browser_agencies"]:
-            print(format_report(f"{system} (JS-rendered agencies, needs_browser)", rep["systems"][system]["needs_browser"], worst=0))
+            browser = rep["systems"][system]["needs_browser"]
+            print(format_report(f"{system} (JS-rendered agencies, needs_browser)", browser, worst=0))
     if rep["errors"]:
         print("errors:", json.dumps(rep["errors"], ensure_ascii=False))
     print(f"written {rep['path']}")

@@ -25,6 +25,9 @@ def build_settings(job: CrawlJob) -> Settings:
     s.set("DOWNLOAD_MAXSIZE", job.max_bytes, priority="cmdline")
     s.set("LOG_LEVEL", job.log_level, priority="cmdline")
     s.set("ITA_JOB", job, priority="cmdline")
+    if not job.polite:
+        s.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+        s.set("CONCURRENT_REQUESTS_PER_DOMAIN", 16, priority="cmdline")
     if job.browser != "never":
         for key, value in browser_settings().items():
             s.set(key, value, priority="cmdline")

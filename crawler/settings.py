@@ -18,11 +18,13 @@ USER_AGENT = f"ita-checker/0.1 (+{ITA_CONTACT_URL}; OIT transparency checker)"
 ROBOTSTXT_OBEY = True  # discovery only: submitted URLs carry dont_obey_robotstxt (the agency asked for review)
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+CONCURRENT_ITEMS = 16  # Scrapy starts this many workers per response; 100 (default) costs more than it gives
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.2
 AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "crawler.extensions.RescanAwareAutoThrottle": 0}
 
 # --- Limits --------------------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 20

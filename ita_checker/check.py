@@ -176,15 +176,28 @@ def run_check(opts: CheckOptions) -> CheckRun:
             timeout_s=opts.timeout_s,
         )
         out_dir = opts.out_dir or default_out_dir(site)
+        timings: dict[str, float] = {}
+        mark = time.monotonic()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = time.monotonic()
+            timings[name] = round(now - mark, 3)
+            mark = now
+
         crawl = run_crawl(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s)
+        lap("crawl_s")
         index = build_index(store, run_id, site=site, ocr=opts.ocr)
+        lap("extract_s")
         items = []
         for rule in rs.rules:
             urls = None if form is None else [u for u in form.urls_for(rule.code)]
             items.append(judge_item(rule, index, fy=opts.year, agency_type=opts.agency_type, submitted=urls))
+        lap("rules_s")
         fetches = store.fetches(run_id)
         if opts.screenshots:
             notes.extend(_attach_screenshots(items, index, guard, store_dir=opts.store_dir, out_dir=out_dir))
+        lap("screenshots_s")
         store.finish_run(run_id)
     finally:
         store.close()
@@ -204,7 +217,10 @@ def run_check(opts: CheckOptions) -> CheckRun:
             "documents_fetched": sum(1 for f in fetches if f.ok and f.source == "linked"),
             "errors": sum(1 for f in fetches if not f.ok),
             "duration_s": round(crawl.duration_s, 2),
+            "not_modified": sum(1 for f in fetches if f.not_modified),
+            "via_browser": sum(1 for f in fetches if f.via_browser),
         },
+        "timings": timings,
         "notes": notes,
     }
     paths = write_outputs(result, out_dir)

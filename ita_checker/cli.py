@@ -19,8 +19,15 @@ from ita_checker.models import VERDICT_ORDER, VERDICT_TH, AgencyType
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-VERDICT_SHORT = {"pass": "ผ่าน", "fail": "ไม่พบ", "stale": "เก่า", "incomplete": "ไม่ครบ",
-                 "unreachable": "เข้าไม่ได้", "needs_review": "ให้คนตรวจ", "not_applicable": "N/A"}
+VERDICT_SHORT = {
+    "pass": "ผ่าน",
+    "fail": "ไม่พบ",
+    "stale": "เก่า",
+    "incomplete": "ไม่ครบ",
+    "unreachable": "เข้าไม่ได้",
+    "needs_review": "ให้คนตรวจ",
+    "not_applicable": "N/A",
+}
 VERDICT_STYLE = {
     "pass": "green",
     "fail": "red",
@@ -97,8 +104,13 @@ def _items_table(result: dict[str, Any]) -> Table:
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
 @click.option("--max-pages", type=int, default=60, show_default=True, help="งบหน้าที่สำรวจ / discovery page budget")
 @click.option("--no-ocr", is_flag=True, help="ไม่ทำ OCR เอกสารสแกน")
-@click.option("--browser", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="ใช้ chromium กับหน้าที่สร้างด้วย JavaScript / browser for script-built pages")
+@click.option(
+    "--browser",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="ใช้ chromium กับหน้าที่สร้างด้วย JavaScript / browser for script-built pages",
+)
 @click.option("--screenshots/--no-screenshots", default=True, show_default=True, help="ภาพหน้าจอหลักฐาน")
 @click.option("--timeout", "timeout_s", type=float, default=20.0, show_default=True, help="วินาทีต่อคำขอ")
 @click.option("--ignore-robots", is_flag=True, help="ไม่ทำตาม robots.txt ขณะสำรวจ (URL ที่ส่งมาตรวจเสมอ)")

@@ -30,6 +30,7 @@ class CrawlJob:
     browser: str = "auto"  # auto: only pages that need it | always | never
     max_browser_pages: int = 20
     sitemap: bool = True
+    polite: bool = True  # AutoThrottle and 4 requests per host; off only for benchmarks on loopback
 
     def to_json(self) -> str:
         d = asdict(self)

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS fetches (
 );
 CREATE INDEX IF NOT EXISTS fetches_parent ON fetches(run_id, parent_url);
 CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url, fetched_at);
+CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS texts (
   sha256 TEXT NOT NULL, extractor TEXT NOT NULL, doc TEXT NOT NULL, created_at REAL NOT NULL,
   PRIMARY KEY (sha256, extractor)
@@ -65,7 +66,10 @@ class FetchRecord:
 
 
 class Store:
-    """SQLite metadata at ``root/ita.sqlite`` and blobs at ``root/blobs/ab/<sha256>``."""
+    """SQLite metadata at ``root/ita.sqlite``; bodies by SHA-256: small ones in SQLite (one atomic insert, no
+    file per page), large ones at ``root/blobs/ab/<sha256>`` (written to a temp file, then renamed)."""
+
+    INLINE_MAX = 256 * 1024
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -102,6 +106,9 @@ class Store:
     # blobs
     def put_blob(self, data: bytes) -> str:
         sha = hashlib.sha256(data).hexdigest()
+        if len(data) <= self.INLINE_MAX:
+            self.db.execute("INSERT OR IGNORE INTO blobs(sha256, data) VALUES (?, ?)", (sha, data))
+            return sha
         path = self.blob_path(sha)
         if path.exists():
             return sha
@@ -120,6 +127,9 @@ class Store:
         return self.blobs / sha[:2] / sha
 
     def get_blob(self, sha: str) -> bytes:
+        row = self.db.execute("SELECT data FROM blobs WHERE sha256=?", (sha,)).fetchone()
+        if row is not None:
+            return bytes(row[0])
         return self.blob_path(sha).read_bytes()
 
     # fetch log

@@ -30,8 +30,12 @@ AGENCIES = [
 ]
 SUBMITTED = {
     "6501001": [("O1", "/oit/structure.html"), ("O3", "/oit/contact.html"), ("O23", "/oit/plan.html")],
-    "6501002": [("O1", "/oit/structure.html"), ("O3", "/oit/contact.html"), ("O4", "/oit/news.html")]
-    + [("O23", "/oit/plan.html")],
+    "6501002": [
+        ("O1", "/oit/structure.html"),
+        ("O3", "/oit/contact.html"),
+        ("O4", "/oit/news.html"),
+        ("O23", "/oit/plan.html"),
+    ],
     "6501003": [("O1", "/oit/structure.html"), ("O5", "/oit/strategy.html"), ("O24", "")],
     "6501004": [("O3", "/oit/contact.html"), ("O4", "/oit/news.html")],
 }  # 6501005 has no rows: it is self-checked (discovery)
@@ -130,7 +134,8 @@ def test_first_scan_checks_every_valid_agency_and_reports_bad_rows(province):
     problems = "\n".join(first.problems)
     assert "registry.xlsx แผ่นงาน 'หน่วยงาน' แถว 8 คอลัมน์ C 'ประเภท'" in problems
     assert "กระทรวง" in problems
-    assert "registry.xlsx แผ่นงาน 'URL ที่ส่ง'" in problems and "9999999" in problems
+    assert "registry.xlsx แผ่นงาน 'URL ที่ส่ง'" in problems
+    assert "9999999" in problems
     assert first.changes is None  # nothing to compare with yet
     assert "ยังไม่มีรอบก่อนหน้า" in province["first_html"]
     v = {o.agency.id: {it["code"]: it["verdict"] for it in o.result["items"]} for o in first.outcomes}
@@ -159,7 +164,8 @@ def test_cli_second_scan_prints_one_summary_line_and_exits_0(province):
     assert cli.returncode == 0, cli.stderr
     lines = [ln for ln in cli.stdout.splitlines() if ln.strip()]
     assert len(lines) == 1
-    assert "ตรวจแล้ว 5/5" in lines[0] and "ผ่านใหม่ 1 ถดถอย 0" in lines[0]
+    assert "ตรวจแล้ว 5/5" in lines[0]
+    assert "ผ่านใหม่ 1 ถดถอย 0" in lines[0]
 
 
 def test_diff_shows_exactly_the_changed_item(province):
@@ -171,7 +177,10 @@ def test_diff_shows_exactly_the_changed_item(province):
     finally:
         h.close()
     assert [(c.agency_id, c.code, c.before, c.after) for c in d.newly_passing] == [("6501001", "O23", "stale", "pass")]
-    assert d.regressions == [] and d.newly_unreachable == [] and d.other == [] and d.watch == []
+    assert d.regressions == []
+    assert d.newly_unreachable == []
+    assert d.other == []
+    assert d.watch == []
     p = _cli("diff", "previous", "latest", "--store", str(province["store"]), "--json", cwd=province["tmp"])
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
@@ -180,7 +189,8 @@ def test_diff_shows_exactly_the_changed_item(province):
     ]
     assert doc["regressions"] == doc["newly_unreachable"] == doc["other"] == []
     h2 = _cli("history", "--store", str(province["store"]), cwd=province["tmp"])
-    assert h2.returncode == 0 and runs[1].scan_id in h2.stdout
+    assert h2.returncode == 0
+    assert runs[1].scan_id in h2.stdout
 
 
 def test_province_report_shows_exactly_that_change(province):
@@ -189,11 +199,14 @@ def test_province_report_shows_exactly_that_change(province):
     assert [(r["data-agency"], r["data-code"], r["data-kind"]) for r in rows] == [("6501001", "O23", "newly_passing")]
     assert "ผ่านใหม่" in rows[0].get_text()
     cell = soup.select_one('tr[data-id="6501001"] td.cell[data-code="O23"]')
-    assert cell is not None and cell["data-verdict"] == "pass"
+    assert cell is not None
+    assert cell["data-verdict"] == "pass"
     link = soup.select_one('tr[data-id="6501001"] th a')
-    assert link is not None and link["href"] == "agencies/6501001/report.html"
+    assert link is not None
+    assert link["href"] == "agencies/6501001/report.html"
     trend = soup.select_one('tr[data-id="6501001"] .col-trend')
-    assert trend is not None and "▲" in trend.get_text()
+    assert trend is not None
+    assert "▲" in trend.get_text()
     summary = json.loads((province["out"] / "summary.json").read_text(encoding="utf-8"))
     assert summary["changes"]["newly_passing"][0]["code"] == "O23"
     assert len(summary["agencies"][0]["trend"]) == 2

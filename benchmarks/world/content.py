@@ -267,7 +267,8 @@ def executives(ctx: Ctx) -> Content:
     cards = []
     for i, (nm, pos) in enumerate(people):
         photo = "" if "photo" in ctx.drop else f'<img src="/images/exec-{i + 1}.png" alt="{nm}">'
-        tel = "" if "contact" in ctx.drop else f"<p>โทร. 08-{ctx.rng.randint(1000, 9999)}-{ctx.rng.randint(1000, 9999)}</p>"
+        mobile = f"08-{ctx.rng.randint(1000, 9999)}-{ctx.rng.randint(1000, 9999)}"
+        tel = "" if "contact" in ctx.drop else f"<p>โทร. {mobile}</p>"
         cards.append(f'<div class="person">{photo}<p><b>{nm}</b></p><p>ตำแหน่ง {pos}</p>{tel}</div>')
     c.blocks.append(Block("", "\n".join(cards)))
     return c
@@ -284,9 +285,7 @@ def contact(ctx: Ctx) -> Content:
     )
     c.blocks.append(Block("phone", f"<p>โทรศัพท์ {a.phone} โทรสาร {a.phone[:-1]}9</p>"))
     c.blocks.append(Block("email", f'<p>อีเมล <a href="mailto:saraban@{a.domain}">saraban@{a.domain}</a></p>'))
-    c.blocks.append(
-        Block("map", '<iframe src="https://www.google.com/maps/embed?pb=!1m18" title="แผนที่ตั้ง"></iframe>')
-    )
+    c.blocks.append(Block("map", '<iframe src="https://www.google.com/maps/embed?pb=!1m18" title="แผนที่ตั้ง"></iframe>'))
     c.blocks.append(
         Block(
             "two_way_channel",
@@ -347,7 +346,11 @@ def annual_plan(ctx: Ctx) -> Content:
     rows = [
         [str(i + 1), p, baht(ctx.rng), q]
         for i, (p, q) in enumerate(
-            [("โครงการพัฒนาระบบบริการประชาชน", "ไตรมาส 1-2"), ("โครงการฝึกอบรมบุคลากร", "ไตรมาส 2"), ("โครงการจัดเก็บรายได้", "ตลอดปี")]
+            [
+                ("โครงการพัฒนาระบบบริการประชาชน", "ไตรมาส 1-2"),
+                ("โครงการฝึกอบรมบุคลากร", "ไตรมาส 2"),
+                ("โครงการจัดเก็บรายได้", "ตลอดปี"),
+            ]
         )
     ]
     c.blocks.append(Block("", table(["ลำดับ", "โครงการ", "งบประมาณ (บาท)", "ระยะเวลา"], rows)))
@@ -493,7 +496,9 @@ def service_stats(ctx: Ctx) -> Content:
 def hr_plan(ctx: Ctx) -> Content:
     c = Content(title=f"หลักเกณฑ์และแผนการบริหารและพัฒนาทรัพยากรบุคคล {fy_label(ctx)}")
     c.blocks.append(Block("hr_policy_text", "<p>นโยบายการบริหารทรัพยากรบุคคล: บริหารอัตรากำลังให้เหมาะสมกับภารกิจ</p>"))
-    c.blocks.append(Block("recruitment", "<h3>การสรรหาและบรรจุแต่งตั้ง</h3><p>สรรหาโดยการสอบแข่งขันและการคัดเลือกอย่างเปิดเผย</p>"))
+    c.blocks.append(
+        Block("recruitment", "<h3>การสรรหาและบรรจุแต่งตั้ง</h3><p>สรรหาโดยการสอบแข่งขันและการคัดเลือกอย่างเปิดเผย</p>")
+    )
     c.blocks.append(Block("development", "<h3>การพัฒนาบุคลากร</h3><p>ฝึกอบรมหลักสูตรเฉพาะตำแหน่งอย่างน้อยคนละ 1 หลักสูตร</p>"))
     c.blocks.append(Block("appraisal", "<h3>การประเมินผลการปฏิบัติงาน</h3><p>ประเมินผลการปฏิบัติงานปีละ 2 รอบ</p>"))
     c.blocks.append(Block("morale", "<h3>การสร้างขวัญกำลังใจ</h3><p>ยกย่องเชิดชูบุคลากรดีเด่นประจำปี</p>"))
@@ -530,9 +535,7 @@ def ethics(ctx: Ctx) -> Content:
 
 def complaint_guideline(ctx: Ctx) -> Content:
     c = Content(title="แนวปฏิบัติการจัดการเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ")
-    c.blocks.append(
-        Block("how_to_complain", "<p>ผู้ร้องเรียนยื่นเรื่องร้องเรียนได้ด้วยตนเอง ทางไปรษณีย์ หรือทางเว็บไซต์</p>")
-    )
+    c.blocks.append(Block("how_to_complain", "<p>ผู้ร้องเรียนยื่นเรื่องร้องเรียนได้ด้วยตนเอง ทางไปรษณีย์ หรือทางเว็บไซต์</p>"))
     c.blocks.append(
         Block(
             "handling_steps",
@@ -619,9 +622,7 @@ def no_gift(ctx: Ctx) -> Content:
 
 def no_gift_culture(ctx: Ctx) -> Content:
     c = _declaration(ctx, report=False)
-    c.blocks.append(
-        Block("culture_activity", f"<p>กิจกรรมประกาศเจตนารมณ์และมอบนโยบาย No Gift เมื่อ {d(ctx)}</p>")
-    )
+    c.blocks.append(Block("culture_activity", f"<p>กิจกรรมประกาศเจตนารมณ์และมอบนโยบาย No Gift เมื่อ {d(ctx)}</p>"))
     return c
 
 

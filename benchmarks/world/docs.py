@@ -58,7 +58,7 @@ def copy_template(key: str, dest: Path) -> bool:
 def scan_pdf(src: Path, dest: Path, *, dpi: int = 150) -> None:
     """Rasterise every page of ``src`` to grayscale and write an image-only PDF (no text layer)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with pymupdf.open(src) as pdf, pymupdf.open() as out:
+    with pymupdf.open(src) as pdf, pymupdf.open() as out:  # type: ignore[no-untyped-call]
         for page in pdf:
             pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
             new = out.new_page(width=page.rect.width, height=page.rect.height)
@@ -76,7 +76,7 @@ def content_text(c: Content, drop: frozenset[str], *, thai: bool) -> list[str]:
 def write_docx(c: Content, drop: frozenset[str], dest: Path, *, thai: bool) -> None:
     doc = docx.Document()
     style = doc.styles["Normal"]
-    style.font.name = "TH Sarabun New"  # type: ignore[attr-defined]
+    style.font.name = "TH Sarabun New"
     doc.add_heading(c.title.translate(_digits(thai)), level=1)
     for line in content_text(c, drop, thai=thai):
         if " | " in line:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pymupdf
+from PIL import Image
 
 from benchmarks.world.catalog import ITEMS, TABLE_CONCEPTS, ItemSpec
 from benchmarks.world.content import BUILDERS, DATE_STYLES, Agency, Content, Ctx, make_agency, proc_month, thai_digits
@@ -178,16 +178,21 @@ def _write(path: Path, html: str, style: SiteStyle) -> None:
 
 def _png(path: Path, color: tuple[float, float, float]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 40), False)
-    pix.set_rect(pix.irect, tuple(int(c * 255) for c in color))
-    pix.save(str(path))
+    Image.new("RGB", (60, 40), tuple(int(c * 255) for c in color)).save(path, format="PNG")
 
 
 # --- one agency ---------------------------------------------------------------------------------------
 
 
 def build_agency(
-    out: Path, index: int, seed: int, *, port: int = 8780, slow: bool = True, allow_js: bool = True
+    out: Path,
+    index: int,
+    seed: int,
+    *,
+    port: int = 8780,
+    slow: bool = True,
+    allow_js: bool = True,
+    scanned: bool = True,
 ) -> dict[str, Any]:
     rng = random.Random(f"world-{seed}-{index}")
     host, ext_host = f"127.0.10.{index + 1}", f"127.0.20.{index + 1}"
@@ -224,7 +229,7 @@ def build_agency(
     menu: list[tuple[str, str]] = [("/", "หน้าหลัก"), ("/about" + page_ext, "ประวัติความเป็นมา")]
     pages: list[tuple[str, str, str]] = []  # (path, title, body)
     uses_ext = False
-    for n, spec in enumerate(ITEMS[fy]):
+    for spec in ITEMS[fy]:
         defect, drop = choose_defect(spec, agency_type, rng, slow=slow)
         plan = ItemPlan(code=spec.code, concept=spec.concept, defect=defect, fmt="html", label=label_for(spec, defect))
         plan.drop = list(drop)
@@ -250,6 +255,8 @@ def build_agency(
             fmt = rng.choice(("html", "html", "pdf", "pdf", "scanned", "docx", "xlsx"))
             if fmt == "xlsx" and spec.concept not in TABLE_CONCEPTS:
                 fmt = "docx"
+            if fmt == "scanned" and not scanned:
+                fmt = "pdf"
         if spec.concept == "proc_monthly" and fmt != "html":
             fmt = rng.choice(("xlsx", "docx", "pdf"))
         if defect == "external":
@@ -313,12 +320,13 @@ def build_agency(
             bad = page_path if defect in ("timeout", "login") else page_path.replace(".htm", "-old.htm")
             if layout == "wordpress" and defect not in ("timeout", "login"):
                 bad = page_path.rstrip("/") + "-old/"
-            routes[bad] = {
+            route: dict[str, dict[str, Any]] = {
                 "http404": {"status": 404},
                 "http500": {"status": 500},
                 "login": {"redirect": "/login.php"},
                 "timeout": {"delay": 25},
-            }[defect]
+            }
+            routes[bad] = route[defect]
             plan.submitted = ["{site}" + bad]
         elif len(doc_links) == 1 and rng.random() < 0.25 and defect != "external":
             plan.submitted = ["{site}" + doc_links[0][0]]  # the document itself
@@ -329,7 +337,8 @@ def build_agency(
     # home, about, login, OIT index
     menu_html = menu
     for path, title, body in pages:
-        _write(www / (path.lstrip("/") + ("index.html" if path.endswith("/") else "")), render_page(a, style, title, body, menu_html), style)
+        target = www / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
+        _write(target, render_page(a, style, title, body, menu_html), style)
     home_body = (
         f"<p>ยินดีต้อนรับสู่เว็บไซต์{a.name}</p>"
         + '<ul class="quick">'
@@ -407,14 +416,21 @@ def _why(spec: ItemSpec, plan: ItemPlan, ctx: Ctx) -> str:
 
 
 def build_world(
-    out: Path, n: int, seed: int, *, port: int = 8780, slow: bool = True, allow_js: bool = True
+    out: Path,
+    n: int,
+    seed: int,
+    *,
+    port: int = 8780,
+    slow: bool = True,
+    allow_js: bool = True,
+    scanned: bool = True,
 ) -> list[dict[str, Any]]:
     """Build ``n`` agencies under ``out`` (deterministic for a seed and port) and write ``world.json``."""
     if not 1 <= n <= 250:
         raise ValueError("--agencies must be between 1 and 250 (one loopback address each)")
     out.mkdir(parents=True, exist_ok=True)
-    sites = [build_agency(out, i, seed, port=port, slow=slow, allow_js=allow_js) for i in range(n)]
-    meta = {"seed": seed, "agencies": n, "port": port, "slow": slow, "allow_js": allow_js}
+    sites = [build_agency(out, i, seed, port=port, slow=slow, allow_js=allow_js, scanned=scanned) for i in range(n)]
+    meta: dict[str, Any] = {"seed": seed, "agencies": n, "port": port, "slow": slow, "allow_js": allow_js}
     meta["sites"] = [s["slug"] for s in sites]
     (out / "world.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return sites

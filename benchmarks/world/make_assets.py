@@ -34,7 +34,8 @@ def template_html(concept: str, year: int, drop: tuple[str, ...]) -> str:
     body = f"<h1>{c.title}</h1><p>{TEMPLATE_AGENCY.name}</p>" + c.html(frozenset(drop))
     if year % 2 == 1:  # odd years in Thai digits, as many official letters are
         body = thai_digits("<div>" + body + "</div>")
-    return f'<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><style>{CSS}</style></head><body>{body}</body></html>'
+    head = f'<head><meta charset="utf-8"><style>{CSS}</style></head>'
+    return f'<!DOCTYPE html><html lang="th">{head}<body>{body}</body></html>'
 
 
 def main() -> int:

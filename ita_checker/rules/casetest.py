@@ -16,7 +16,7 @@ from ita_checker.rules.model import Rule
 from ita_checker.store import FetchRecord
 from ita_checker.thaitext import normalize
 
-CASE_BASE = "https://www.example.go.th/ita/"
+CASE_BASE = "https://www.example.go.th/page/"
 SPECIFIC = {"stale": "stale", "incomplete": "incomplete", "absent": "fail", "review": "needs_review"}
 _META_TYPE = re.compile(rb"""<meta\s+name=["']ita-agency-type["']\s+content=["']([a-z_]+)["']""", re.I)
 _META_ANCHOR = re.compile(rb"""<meta\s+name=["']ita-anchor["']\s+content=["']([^"']*)["']""", re.I)
