@@ -63,7 +63,7 @@ class StoreCacheMiddleware:
     def _stored(self, request: Any, rec: FetchRecord, *, status: int = 200) -> Any:
         assert rec.sha256 is not None
         body = self.store.get_blob(rec.sha256)
-        headers = {"Content-Type": rec.content_type or "application/octet-stream"}
+        headers = {b"Content-Type": (rec.content_type or "application/octet-stream").encode("latin-1")}
         url = rec.final_url or request.url
         cls = responsetypes.from_args(headers=headers, url=url, body=body)
         return cls(url=url, status=status, headers=headers, body=body, request=request)

@@ -13,7 +13,6 @@ import yaml
 from ita_checker.check import CheckOptions, CheckRun, run_check
 from ita_checker.demosrv import RunningSite, SiteConfig, serve
 
-
 DEMO_TIMEOUT_S = 4.0  # the demo's hanging page should not keep a newcomer waiting
 
 

@@ -7,10 +7,10 @@ import mimetypes
 import threading
 import time
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from email.utils import formatdate
 from urllib.parse import unquote, urlparse
 
 

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 ]
 MAX_SHOTS = 30
 PAGE_TIMEOUT_MS = 15_000
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT_W, VIEWPORT_H = 1280, 900
 
 
 def chromium_available() -> bool:
@@ -74,7 +74,7 @@ def take_screenshots(shots: list[ShotRequest], *, cache_dir: Path, out_dir: Path
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport=VIEWPORT, java_script_enabled=True)
+            context = browser.new_context(viewport={"width": VIEWPORT_W, "height": VIEWPORT_H})
             context.route("**/*", route)
             page = context.new_page()
             for s in todo:

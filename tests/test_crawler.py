@@ -15,7 +15,7 @@ from ita_checker.demosrv import SiteConfig, serve
 from ita_checker.evidence import build_index
 from ita_checker.store import Store
 
-from .conftest import HAS_CHROMIUM, SITES
+from .conftest import SITES
 
 ROUTES = {
     "/slow.html": {"delay": 4},

@@ -191,6 +191,8 @@ def _evidence(ev: EvidenceDoc, kw: str, *, include_snippet: bool = True) -> dict
         "years_found": sorted(set(f.fy_labels) | f.date_fys() | set(f.head_years)),
         "dates_found": [format_th(d) for d in dates],
         "ocr_confidence": ev.doc.ocr_confidence,
+        "linked_from": ev.record.parent_url,
+        "via_browser": ev.record.via_browser,
         "screenshot": None,
     }
 
