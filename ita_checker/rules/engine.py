@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from ita_checker.rules.checks import CHECKS, Ctx, period_window
 from ita_checker.rules.facts import BundleFacts, doc_facts
 from ita_checker.rules.model import Element, Rule
 from ita_checker.thaidate import format_th
-from ita_checker.thaitext import contains_any, match_key, snippet
+from ita_checker.thaitext import contains_any, match_key, normalize, snippet
 
 OCR_REVIEW_BELOW = 60.0
 TRANSIENT = {"timeout", "connect", "dns", "server_error", "tls", "other"}
@@ -62,6 +63,9 @@ def topic_hits(rule: Rule, ev: EvidenceDoc, *, allow_body: bool) -> list[str]:
         places.append(d.text_key)
     hay = "\n".join(places)
     hits = contains_any(hay, rule.topic.any)
+    if not hits and rule.topic.regex:
+        text = "\n".join([d.title, *d.headings, ev.anchor, ev.url_words] + ([d.text] if allow_body else []))
+        hits = [m.group(0) for rx in rule.topic.regex if (m := re.search(rx, normalize(text), re.I))]
     if hits and rule.topic.all and len(contains_any(hay, rule.topic.all)) < len(rule.topic.all):
         return []
     return hits
@@ -83,6 +87,8 @@ def _period(rule: Rule, b: BundleFacts, fy: int) -> tuple[str, str]:
             return "ok", ""
         return "unknown", f"ไม่พบช่วงปีของแผน (เช่น พ.ศ. {fy - 3}-{fy + 1})"
     _, target = period_window(kind, fy)
+    if any(a <= target <= z for a, z in b.year_ranges):  # a multi-year plan covering the year counts
+        return "ok", ""
     for label, years in (("ปีงบประมาณที่ระบุ", b.fy_labels), ("วันที่ในเอกสาร", b.date_fys), ("ปี พ.ศ. ที่ระบุ", b.head_years)):
         if not years:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,6 +33,21 @@ class DocFacts:
         return {fiscal_year_of(d) for d in self.dates + self.month_dates} | {fiscal_year_of(a) for a, _ in self.ranges}
 
 
+# The year in the name of a law or code ("พระราชบัญญัติ ... พ.ศ. 2562") is not the year of the evidence.
+LAW_YEAR = re.compile(
+    r"(พระราชบัญญัติ|พ\.ร\.บ\.|พระราชกฤษฎีกา|พ\.ร\.ฎ\.|กฎกระทรวง|ระเบียบ[^\n]{0,60}ว่าด้วย|ประมวลจริยธรรม|"
+    r"รัฐธรรมนูญ)[^\n]{0,80}?พ\.\s?ศ\.\s?\d{4}"
+)
+
+
+def _without_dates(text: str) -> str:
+    """Drop full dates: their year belongs to the date (a fiscal year is derived from it), not a year label."""
+    for f in reversed(find_dates(text)):
+        if f.precision == "day":
+            text = text[: f.start] + " " + text[f.end :]
+    return text
+
+
 def doc_facts(ev: EvidenceDoc) -> DocFacts:
     """Facts of one evidence document (memoised on the object)."""
     cached = ev.__dict__.get("_facts")
@@ -47,7 +63,7 @@ def doc_facts(ev: EvidenceDoc) -> DocFacts:
         month_dates=[f.date for f in found if f.precision == "month"],
         ranges=[(r.start, r.end) for r in find_ranges(text)],
         year_ranges=find_year_ranges(text),
-        head_years=find_be_years(head + " " + d.text[:300]),
+        head_years=find_be_years(_without_dates(LAW_YEAR.sub(" ", head + " " + d.text[:300]))),
     )
     ev.__dict__["_facts"] = facts
     return facts
