@@ -117,3 +117,23 @@ http {{ include /etc/nginx/mime.types; access_log off; charset utf-8;
         except OSError:
             time.sleep(0.1)
     return Served(base_url=f"http://127.0.0.1:{port}", kind="nginx", _proc=proc, _tmp=tmp)
+
+
+def make_small_agency_site(root: Path, index: int) -> None:
+    """A tiny agency site (home, structure page, contact page) for queue and distributed-scan tests."""
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"องค์การบริหารส่วนตำบลทดสอบ {index}"
+    links = [("/structure.html", "โครงสร้างหน่วยงาน"), ("/contact.html", "ติดต่อเรา")]
+    (root / "index.html").write_text(_page(name, PARA, links), encoding="utf-8")
+    structure = "โครงสร้างองค์กร นายกองค์การบริหารส่วนตำบล ปลัด กองคลัง กองช่าง " + PARA
+    (root / "structure.html").write_text(_page("โครงสร้างหน่วยงาน", structure, [("/", "หน้าหลัก")]), encoding="utf-8")
+    contact = f"ที่อยู่ หมู่ 1 ตำบลทดสอบ {index} โทรศัพท์ 055-000-{index:03d} อีเมล saraban@example.go.th"
+    (root / "contact.html").write_text(_page("ติดต่อเรา", contact, [("/", "หน้าหลัก")]), encoding="utf-8")
+
+
+def write_registry_csv(path: Path, bases: dict[str, str]) -> Path:
+    """A registry (id, name, type, province, district, site) with one local agency per base URL."""
+    rows = ["id,name,type,province,district,site"]
+    rows += [f"{aid},อบต.ทดสอบ {aid},local,พิษณุโลก,เมือง,{base}/" for aid, base in bases.items()]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path

@@ -53,6 +53,11 @@ def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
 )
 @click.option("--notify-cmd", help="คำสั่งที่รันเมื่อเสร็จ โดยต่อท้ายด้วยพาธของ summary.json")
 @click.option("--no-progress", is_flag=True, help="ไม่แสดงแถบความคืบหน้า (cron)")
+@click.option("--db", "db_url", help="ประวัติในฐานข้อมูลนี้ (sqlite:///PATH, postgresql+psycopg://…) แทน --store")
+@click.option("--redis", "redis_url", help="โหมดกระจายงาน: เป็น worker หนึ่งตัวของคิวใน Redis นี้ (ต้องมี --db)")
+@click.option("--worker-id", help="ชื่อ worker (ค่าเริ่มต้น hostname-pid)")
+@click.option("--scan-id", help="ชื่อรอบสแกนที่ worker ทุกตัวใช้ร่วมกัน (ค่าเริ่มต้น รอบปัจจุบันของทะเบียนใน Redis)")
+@click.option("--lease-ttl", type=click.IntRange(2, 3600), default=60, show_default=True, help="อายุ lease (วินาที)")
 def scan(
     registry: Path,
     year: int,
@@ -71,9 +76,19 @@ def scan(
     browser: str,
     notify_cmd: str | None,
     no_progress: bool,
+    db_url: str | None,
+    redis_url: str | None,
+    worker_id: str | None,
+    scan_id: str | None,
+    lease_ttl: int,
 ) -> None:
     """ตรวจทุกหน่วยงานในทะเบียน / scan every agency of a province registry."""
     from ita_checker.scan import AgencyOutcome, ScanOptions, run_scan
+
+    if redis_url and not db_url:
+        raise click.UsageError("--redis ต้องใช้คู่กับ --db (ฐานข้อมูลผลที่ worker ใช้ร่วมกัน) / --redis needs --db")
+    if not redis_url and (worker_id or scan_id):
+        raise click.UsageError("--worker-id และ --scan-id ใช้กับ --redis เท่านั้น / only with --redis")
 
     opts = ScanOptions(
         registry=registry,
@@ -92,7 +107,11 @@ def scan(
         screenshots=not no_screenshots,
         browser=browser,
         notify_cmd=notify_cmd,
+        db_url=db_url,
     )
+    if redis_url and db_url:
+        _run_worker(opts, redis_url, db_url, worker_id, scan_id, lease_ttl)
+        return
     progress = Progress(
         TextColumn("[bold]สแกน[/]"),
         BarColumn(),
@@ -118,14 +137,41 @@ def scan(
         sys.exit(1)
 
 
-@click.command()
-@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
-@click.option("--year", type=int, help="เฉพาะปีงบประมาณนี้")
-def history(store_dir: Path, year: int | None) -> None:
-    """แสดงประวัติการสแกน / list recorded scans."""
+def _run_worker(
+    opts: Any, redis_url: str, db_url: str, worker_id: str | None, scan_id: str | None, lease_ttl: int
+) -> None:
+    from ita_checker.distributed import WorkerOptions, run_worker
+
+    wopts = WorkerOptions(scan=opts, redis_url=redis_url, db_url=db_url, scan_id=scan_id, lease_ttl=lease_ttl)
+    if worker_id:
+        wopts.worker_id = worker_id
+    report = _guard(run_worker, wopts)
+    console.print(report.summary_line(), soft_wrap=True)
+    if opts.notify_cmd and report.scan is not None:
+        from ita_checker.scan import notify
+
+        notify(opts.notify_cmd, report.scan.paths["summary"])
+    if report.scan is not None and report.scan.internal_errors:
+        sys.exit(1)
+
+
+def _history(store_dir: Path, db_url: str | None) -> Any:
+    if db_url:
+        from ita_checker.history_sql import SqlHistory
+
+        return _guard(SqlHistory, db_url)
     from ita_checker.history import History
 
-    h = History(store_dir)
+    return History(store_dir)
+
+
+@click.command()
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
+@click.option("--db", "db_url", help="ประวัติในฐานข้อมูลนี้ (sqlite:///PATH, postgresql+psycopg://…)")
+@click.option("--year", type=int, help="เฉพาะปีงบประมาณนี้")
+def history(store_dir: Path, db_url: str | None, year: int | None) -> None:
+    """แสดงประวัติการสแกน / list recorded scans."""
+    h = _history(store_dir, db_url)
     try:
         runs = h.runs(year)
     finally:
@@ -156,14 +202,13 @@ def history(store_dir: Path, year: int | None) -> None:
 @click.argument("run_a")
 @click.argument("run_b")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=Path("outputs/store"), show_default=True)
+@click.option("--db", "db_url", help="ประวัติในฐานข้อมูลนี้ (sqlite:///PATH, postgresql+psycopg://…)")
 @click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON")
-def diff(run_a: str, run_b: str, store_dir: Path, as_json: bool) -> None:
+def diff(run_a: str, run_b: str, store_dir: Path, db_url: str | None, as_json: bool) -> None:
     """เปรียบเทียบสองรอบ / compare two scans (ids, unique prefixes, 'previous' or 'latest')."""
     import json
 
-    from ita_checker.history import History
-
-    h = History(store_dir)
+    h = _history(store_dir, db_url)
     try:
         d = _guard(h.diff, run_a, run_b)
     finally:

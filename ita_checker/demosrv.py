@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import mimetypes
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,7 +20,14 @@ from urllib.parse import unquote, urlparse
 
 @dataclass
 class SiteConfig:
-    """How to serve one site directory: charset header on/off and special routes."""
+    """How to serve one site directory: charset header on/off and special routes.
+
+    A route maps a path to one behaviour (checked in this order): ``delay`` seconds before answering,
+    ``flaky`` K (HTTP 500 for the first K requests, then the normal answer), ``redirect`` URL,
+    ``bytes`` N (a PDF-looking body of N bytes), ``status`` code, ``reset_after`` N (headers and the first
+    N bytes of the page, then a TCP reset), ``gzip_bomb`` N (a small gzip body that inflates to N bytes),
+    ``endless`` N (an HTML body streamed forever in N-byte writes; ``drip`` seconds between writes).
+    """
 
     root: Path
     send_charset: bool = True
@@ -46,6 +57,36 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _reset_after(self, page: Path, n: int) -> None:
+        """Announce the whole page, send its first ``n`` bytes, then reset the connection."""
+        body = page.read_bytes() if page.is_file() else b"<html><body>" + b"x" * (4 * n + 64)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:n])
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()  # linger 0: the peer sees RST, not a clean end of stream
+        self.close_connection = True
+
+    def _endless(self, chunk: int, drip: float) -> None:
+        """Stream an HTML body with no length and no end until the client goes away or the server stops."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        data = b"<p>" + b"z" * max(chunk - 3, 1)
+        try:
+            self.wfile.write(b"<html><body>")
+            while not self.server.stopping.is_set():
+                self.wfile.write(data)
+                if drip:
+                    time.sleep(drip)
+        except OSError:
+            return  # the client gave up: that is the point
+
     def do_HEAD(self) -> None:
         self.do_GET()
 
@@ -56,6 +97,11 @@ class _Handler(BaseHTTPRequestHandler):
         if route:
             if "delay" in route:
                 time.sleep(float(route["delay"]))
+            if "flaky" in route:
+                if self.server.count_hit(path) <= int(route["flaky"]):
+                    self._send(500, b"error 500 (flaky)", "text/html")
+                    return
+                route = {k: v for k, v in route.items() if k != "flaky"}
             if "redirect" in route:
                 self._send(302, b"", "text/html", {"Location": str(route["redirect"])})
                 return
@@ -64,6 +110,16 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if "status" in route:
                 self._send(int(route["status"]), f"error {route['status']}".encode(), "text/html")
+                return
+            if "reset_after" in route:
+                self._reset_after(cfg.root / path.lstrip("/"), int(route["reset_after"]))
+                return
+            if "gzip_bomb" in route:
+                body = _gzip_zeros(int(route["gzip_bomb"]))
+                self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
+                return
+            if "endless" in route:
+                self._endless(int(route["endless"]), float(route.get("drip", 0)))
                 return
         target = (cfg.root / path.lstrip("/")).resolve()
         if not str(target).startswith(str(cfg.root.resolve())):
@@ -98,7 +154,26 @@ class _Server(ThreadingHTTPServer):
         self.config = config
         self.hits: list[str] = []
         self.statuses: list[tuple[str, int]] = []
+        self.counters: dict[str, int] = {}
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
         super().__init__(addr, _Handler)
+
+    def count_hit(self, path: str) -> int:
+        """How many times ``path`` has been requested, this request included."""
+        with self._lock:
+            self.counters[path] = self.counters.get(path, 0) + 1
+            return self.counters[path]
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_zeros(size: int) -> bytes:
+    """A gzip body (several members, about 1/1000 of ``size``) that inflates to ``size`` zero bytes."""
+    block = 16 * 1024 * 1024
+    member = gzip.compress(b"\0" * min(block, size), 9, mtime=0)
+    full, rest = divmod(size, block) if size > block else (1, 0)
+    tail = gzip.compress(b"\0" * rest, 9, mtime=0) if rest else b""
+    return member * full + tail
 
 
 @dataclass
@@ -120,6 +195,7 @@ class RunningSite:
         return self.server.statuses
 
     def stop(self) -> None:
+        self.server.stopping.set()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +116,108 @@ def classify(before: str, after: str) -> str | None:
     return "other"
 
 
-class History:
+class HistoryBase(ABC):
+    """The scan-history interface; backend-independent queries (runs by reference, damping, diffs) live here."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def begin_scan(
+        self, scan_id: str, *, year: int, registry: Path, out_dir: Path, meta: Mapping[str, Any]
+    ) -> None: ...
+
+    @abstractmethod
+    def finish_scan(self, scan_id: str, status: str) -> None: ...
+
+    @abstractmethod
+    def record_agency(
+        self,
+        scan_id: str,
+        agency: Mapping[str, str],
+        *,
+        status: str,
+        result: Mapping[str, Any] | None = None,
+        error: str = "",
+    ) -> None: ...
+
+    @abstractmethod
+    def runs(self, year: int | None = None) -> list[ScanRun]: ...
+
+    @abstractmethod
+    def verdicts(self, scan_id: str) -> dict[tuple[str, str], str]: ...
+
+    @abstractmethod
+    def agency_names(self, scan_id: str) -> dict[str, str]: ...
+
+    @abstractmethod
+    def trend(self, scan_id: str, agency_id: str, limit: int = 6) -> list[tuple[str, float]]: ...
+
+    @abstractmethod
+    def replace_overrides(self, year: int, overrides: Iterable[Override]) -> None: ...
+
+    @abstractmethod
+    def overrides(self, year: int) -> list[tuple[Override, str | None]]: ...
+
+    @abstractmethod
+    def set_baseline(self, year: int, agency_id: str, code: str, digest: str) -> None: ...
+
+    def get_run(self, ref: str) -> ScanRun:
+        """A scan by id, unique id prefix, 'latest' or 'previous'; InputError when there is none."""
+        runs = self.runs()
+        if ref in ("latest", "previous") and len(runs) >= (1 if ref == "latest" else 2):
+            return runs[-1] if ref == "latest" else runs[-2]
+        matches = [r for r in runs if r.scan_id == ref] or [r for r in runs if r.scan_id.startswith(ref)]
+        if len(matches) != 1:
+            known = ", ".join(r.scan_id for r in runs[-5:]) or "(ไม่มี / none)"
+            what = "ไม่พบ" if not matches else "ระบุไม่ชัด (ตรงหลายรายการ)"
+            raise InputError(
+                f"{what}การสแกน '{ref}' ดูรายการด้วย 'ita-checker history' (ล่าสุด: {known}) / "
+                f"scan '{ref}' {'not found' if not matches else 'is ambiguous'}; see 'ita-checker history'"
+            )
+        return matches[0]
+
+    def previous(self, scan_id: str) -> ScanRun | None:
+        """The latest scan of the same year that started before ``scan_id`` and was not left running."""
+        runs = self.runs(self.get_run(scan_id).year)
+        before = [r for r in runs if r.scan_id != scan_id and r.status != "running"]
+        current = next(r for r in runs if r.scan_id == scan_id)
+        before = [r for r in before if (r.started_at, r.scan_id) < (current.started_at, current.scan_id)]
+        return before[-1] if before else None
+
+    def effective_verdicts(self, scan_id: str) -> dict[tuple[str, str], tuple[str, str]]:
+        """(raw, damped) verdict per agency item: an item that passed in the previous scan and is unreachable
+        now counts as still passing; a second unreachable scan in a row makes it unreachable."""
+        raw = self.verdicts(scan_id)
+        prev_run = self.previous(scan_id)
+        prev = self.verdicts(prev_run.scan_id) if prev_run else {}
+        return {key: (v, "pass" if v == "unreachable" and prev.get(key) == "pass" else v) for key, v in raw.items()}
+
+    def diff(self, a: str, b: str) -> Diff:
+        """Changes from scan ``a`` to scan ``b`` by agency item, with unreachable damping."""
+        run_a, run_b = self.get_run(a), self.get_run(b)
+        ea, eb = self.effective_verdicts(run_a.scan_id), self.effective_verdicts(run_b.scan_id)
+        names = {**self.agency_names(run_a.scan_id), **self.agency_names(run_b.scan_id)}
+        agencies_a = {k[0] for k in ea}
+        agencies_b = {k[0] for k in eb}
+        out = Diff(run_a.scan_id, run_b.scan_id)
+        out.agencies_added = sorted(agencies_b - agencies_a)
+        out.agencies_removed = sorted(agencies_a - agencies_b)
+        for key in sorted(eb, key=lambda k: (k[0], _code_key(k[1]))):
+            if key not in ea:
+                continue
+            (_, before), (raw_after, after) = ea[key], eb[key]
+            change = Change(key[0], names.get(key[0], key[0]), key[1], before, after)
+            kind = classify(before, after)
+            if kind is None:
+                if raw_after == "unreachable" and after == "pass":
+                    out.watch.append(Change(key[0], change.name, key[1], before, raw_after))
+                continue
+            getattr(out, kind).append(change)
+        return out
+
+
+class History(HistoryBase):
     """Scan tables next to the crawl store's tables in ``store_dir/ita.sqlite``."""
 
     def __init__(self, store_dir: Path) -> None:
@@ -219,29 +321,6 @@ class History:
             args = (year,)
         return [self._run(r) for r in self.db.execute(sql + " ORDER BY started_at, scan_id", args).fetchall()]
 
-    def get_run(self, ref: str) -> ScanRun:
-        """A scan by id, unique id prefix, 'latest' or 'previous'; InputError when there is none."""
-        runs = self.runs()
-        if ref in ("latest", "previous") and len(runs) >= (1 if ref == "latest" else 2):
-            return runs[-1] if ref == "latest" else runs[-2]
-        matches = [r for r in runs if r.scan_id == ref] or [r for r in runs if r.scan_id.startswith(ref)]
-        if len(matches) != 1:
-            known = ", ".join(r.scan_id for r in runs[-5:]) or "(ไม่มี / none)"
-            what = "ไม่พบ" if not matches else "ระบุไม่ชัด (ตรงหลายรายการ)"
-            raise InputError(
-                f"{what}การสแกน '{ref}' ดูรายการด้วย 'ita-checker history' (ล่าสุด: {known}) / "
-                f"scan '{ref}' {'not found' if not matches else 'is ambiguous'}; see 'ita-checker history'"
-            )
-        return matches[0]
-
-    def previous(self, scan_id: str) -> ScanRun | None:
-        """The latest scan of the same year that started before ``scan_id`` and was not left running."""
-        runs = self.runs(self.get_run(scan_id).year)
-        before = [r for r in runs if r.scan_id != scan_id and r.status != "running"]
-        current = next(r for r in runs if r.scan_id == scan_id)
-        before = [r for r in before if (r.started_at, r.scan_id) < (current.started_at, current.scan_id)]
-        return before[-1] if before else None
-
     # verdicts
     def verdicts(self, scan_id: str) -> dict[tuple[str, str], str]:
         rows = self.db.execute("SELECT agency_id, code, verdict FROM scan_items WHERE scan_id=?", (scan_id,))
@@ -250,37 +329,6 @@ class History:
     def agency_names(self, scan_id: str) -> dict[str, str]:
         rows = self.db.execute("SELECT agency_id, name FROM scan_agencies WHERE scan_id=?", (scan_id,))
         return dict(rows.fetchall())
-
-    def effective_verdicts(self, scan_id: str) -> dict[tuple[str, str], tuple[str, str]]:
-        """(raw, damped) verdict per agency item: an item that passed in the previous scan and is unreachable
-        now counts as still passing; a second unreachable scan in a row makes it unreachable."""
-        raw = self.verdicts(scan_id)
-        prev_run = self.previous(scan_id)
-        prev = self.verdicts(prev_run.scan_id) if prev_run else {}
-        return {key: (v, "pass" if v == "unreachable" and prev.get(key) == "pass" else v) for key, v in raw.items()}
-
-    def diff(self, a: str, b: str) -> Diff:
-        """Changes from scan ``a`` to scan ``b`` by agency item, with unreachable damping."""
-        run_a, run_b = self.get_run(a), self.get_run(b)
-        ea, eb = self.effective_verdicts(run_a.scan_id), self.effective_verdicts(run_b.scan_id)
-        names = {**self.agency_names(run_a.scan_id), **self.agency_names(run_b.scan_id)}
-        agencies_a = {k[0] for k in ea}
-        agencies_b = {k[0] for k in eb}
-        out = Diff(run_a.scan_id, run_b.scan_id)
-        out.agencies_added = sorted(agencies_b - agencies_a)
-        out.agencies_removed = sorted(agencies_a - agencies_b)
-        for key in sorted(eb, key=lambda k: (k[0], _code_key(k[1]))):
-            if key not in ea:
-                continue
-            (_, before), (raw_after, after) = ea[key], eb[key]
-            change = Change(key[0], names.get(key[0], key[0]), key[1], before, after)
-            kind = classify(before, after)
-            if kind is None:
-                if raw_after == "unreachable" and after == "pass":
-                    out.watch.append(Change(key[0], change.name, key[1], before, raw_after))
-                continue
-            getattr(out, kind).append(change)
-        return out
 
     def trend(self, scan_id: str, agency_id: str, limit: int = 6) -> list[tuple[str, float]]:
         """(scan id, score) of the agency in the last ``limit`` scans of the year up to ``scan_id``."""

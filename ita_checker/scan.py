@@ -17,7 +17,7 @@ from typing import Any
 
 from ita_checker.check import CheckOptions, run_check
 from ita_checker.errors import InputError
-from ita_checker.history import Diff, History
+from ita_checker.history import Diff, History, HistoryBase
 from ita_checker.overrides import Override, apply_overrides, evidence_hash, read_overrides
 from ita_checker.province import AgencyEntry, ProvinceSummary, summarize
 from ita_checker.registry import Agency, Registry, read_registry
@@ -48,6 +48,16 @@ class ScanOptions:
     screenshots: bool = True
     browser: str = "auto"  # auto | always | never, as for check
     notify_cmd: str | None = None
+    db_url: str | None = None  # history in this SQLAlchemy database instead of the store's SQLite file
+
+
+def open_history(opts: ScanOptions) -> HistoryBase:
+    """The scan history: ``--db URL`` through SQLAlchemy, else the SQLite file in the store (the default)."""
+    if opts.db_url:
+        from ita_checker.history_sql import SqlHistory
+
+        return SqlHistory(opts.db_url)
+    return History(opts.store_dir)
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,7 @@ class ScanOutcome:
 ProgressFn = Callable[[int, int, AgencyOutcome | None], None]
 
 
-def _agency_dict(a: Agency) -> dict[str, str]:
+def agency_dict(a: Agency) -> dict[str, str]:
     return {
         "id": a.id,
         "name": a.name,
@@ -155,7 +165,7 @@ def _resumed(agency_dir: Path, scan_id: str) -> dict[str, Any] | None:
     return result if result.get("scan_id") == scan_id else None
 
 
-def _check_one(
+def check_one(
     opts: ScanOptions, scan_id: str, reg: Registry, agency: Agency, overrides: dict[str, Override]
 ) -> AgencyOutcome:
     agency_dir = opts.out_dir / "agencies" / agency.id
@@ -200,7 +210,7 @@ def _run_agencies(
     scan_id: str,
     reg: Registry,
     by_agency: dict[str, dict[str, Override]],
-    history: History,
+    history: HistoryBase,
     resuming: bool,
     on_progress: ProgressFn | None,
 ) -> list[AgencyOutcome]:
@@ -211,14 +221,14 @@ def _run_agencies(
         result = _resumed(opts.out_dir / "agencies" / agency.id, scan_id) if resuming else None
         if result is not None:
             outcomes[agency.id] = AgencyOutcome(agency, "done", result=result, resumed=True)
-            history.record_agency(scan_id, _agency_dict(agency), status="done", result=result)
+            history.record_agency(scan_id, agency_dict(agency), status="done", result=result)
         else:
             todo.append(agency)
     if on_progress:
         on_progress(len(outcomes), total, None)
     with ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency") as pool:
         futures: dict[Future[AgencyOutcome], Agency] = {
-            pool.submit(_check_one, opts, scan_id, reg, a, by_agency.get(a.id, {})): a for a in todo
+            pool.submit(check_one, opts, scan_id, reg, a, by_agency.get(a.id, {})): a for a in todo
         }
         try:
             for fut in as_completed(futures):
@@ -226,7 +236,7 @@ def _run_agencies(
                 outcomes[outcome.agency.id] = outcome
                 history.record_agency(
                     scan_id,
-                    _agency_dict(outcome.agency),
+                    agency_dict(outcome.agency),
                     status=outcome.status,
                     result=outcome.result,
                     error=outcome.error,
@@ -241,7 +251,7 @@ def _run_agencies(
 
 
 def _override_states(
-    opts: ScanOptions, history: History, outcomes: list[AgencyOutcome], stored: list[tuple[Override, str | None]]
+    opts: ScanOptions, history: HistoryBase, outcomes: list[AgencyOutcome], stored: list[tuple[Override, str | None]]
 ) -> list[OverrideState]:
     items = {
         (o.agency.id, str(it["code"])): (o.agency.name, it)
@@ -263,7 +273,7 @@ def _override_states(
     return states
 
 
-def _load_overrides(opts: ScanOptions, reg: Registry, history: History) -> list[tuple[Override, str | None]]:
+def load_overrides(opts: ScanOptions, reg: Registry, history: HistoryBase) -> list[tuple[Override, str | None]]:
     if opts.overrides is not None:
         found, problems = read_overrides(opts.overrides)
         reg.problems.extend(problems)
@@ -278,7 +288,7 @@ def _load_overrides(opts: ScanOptions, reg: Registry, history: History) -> list[
     return history.overrides(opts.year)
 
 
-def _notify(cmd: str, summary_path: Path) -> None:
+def notify(cmd: str, summary_path: Path) -> None:
     try:
         done = subprocess.run([*shlex.split(cmd), str(summary_path)], check=False, timeout=300)
     except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
@@ -293,16 +303,13 @@ def run_scan(opts: ScanOptions, on_progress: ProgressFn | None = None) -> ScanOu
 
     Raises InputError only when the registry (or overrides/submissions file) cannot be used at all.
     """
-    from ita_checker.report.province_html import write_province_html
-    from ita_checker.report.province_xlsx import write_province_xlsx
-
     t0 = time.monotonic()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     reg = read_registry(opts.registry, opts.submissions)
     opts.out_dir.mkdir(parents=True, exist_ok=True)
-    history = History(opts.store_dir)
+    history = open_history(opts)
     try:
-        stored = _load_overrides(opts, reg, history)
+        stored = load_overrides(opts, reg, history)
         by_agency: dict[str, dict[str, Override]] = {}
         for ov, _ in stored:
             by_agency.setdefault(ov.agency_id, {})[ov.code] = ov
@@ -318,14 +325,36 @@ def run_scan(opts: ScanOptions, on_progress: ProgressFn | None = None) -> ScanOu
             history.finish_scan(scan_id, "interrupted")
             _write_state(opts, scan_id, "interrupted")
             raise
-        status = "partial" if any(o.status == "error" for o in outcomes) else "done"
-        history.finish_scan(scan_id, status)
-        prev = history.previous(scan_id)
-        changes = history.diff(prev.scan_id, scan_id) if prev else None
-        trends = {o.agency.id: history.trend(scan_id, o.agency.id) for o in outcomes}
-        override_states = _override_states(opts, history, outcomes, stored)
+        outcome = finalize(opts, history, scan_id, reg, outcomes, stored, started=started, t0=t0)
     finally:
         history.close()
+    _write_state(opts, scan_id, "done")
+    if opts.notify_cmd:
+        notify(opts.notify_cmd, outcome.paths["summary"])
+    return outcome
+
+
+def finalize(
+    opts: ScanOptions,
+    history: HistoryBase,
+    scan_id: str,
+    reg: Registry,
+    outcomes: list[AgencyOutcome],
+    stored: list[tuple[Override, str | None]],
+    *,
+    started: str,
+    t0: float,
+) -> ScanOutcome:
+    """Close the scan in the history, compare with the previous one, write summary.json, province.html, .xlsx."""
+    from ita_checker.report.province_html import write_province_html
+    from ita_checker.report.province_xlsx import write_province_xlsx
+
+    status = "partial" if any(o.status == "error" for o in outcomes) else "done"
+    history.finish_scan(scan_id, status)
+    prev = history.previous(scan_id)
+    changes = history.diff(prev.scan_id, scan_id) if prev else None
+    trends = {o.agency.id: history.trend(scan_id, o.agency.id) for o in outcomes}
+    override_states = _override_states(opts, history, outcomes, stored)
     entries = [
         AgencyEntry(
             o.agency.id,
@@ -363,9 +392,6 @@ def run_scan(opts: ScanOptions, on_progress: ProgressFn | None = None) -> ScanOu
     write_json_atomic(paths["summary"], summary_document(outcome))
     write_province_html(outcome, paths["html"])
     write_province_xlsx(outcome, paths["xlsx"])
-    _write_state(opts, scan_id, "done")
-    if opts.notify_cmd:
-        _notify(opts.notify_cmd, paths["summary"])
     return outcome
 
 

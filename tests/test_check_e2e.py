@@ -187,3 +187,19 @@ def test_cli_bad_input_exit_2_without_traceback(tmp_path, site, args, needle):
     assert p.returncode == 2, p.stdout + p.stderr
     assert needle in p.stderr
     assert "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("year", [2566, 2567, 2568, 2569])
+def test_every_year_lists_every_catalog_item(tmp_path, site, year):
+    res = run_check(_opts(tmp_path, site.base_url, year=year, screenshots=False)).result
+    validate_result(res)
+    rs_id = f"nacc-{year}"
+    assert res["ruleset"] == rs_id
+    assert [it["code"] for it in res["items"]] == [r.code for r in get_ruleset(rs_id).rules]
+    assert all(it["verdict"] != "not_applicable" for it in res["items"])
+
+
+def test_hospital_gets_the_moit_list(tmp_path, site):
+    res = run_check(_opts(tmp_path, site.base_url, year=2568, agency_type="hospital", screenshots=False)).result
+    assert res["ruleset"] == "moph-moit-2568"
+    assert len(res["items"]) == 22

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ita_checker.errors import InputError
-from ita_checker.history import History, classify
+from ita_checker.history import History, HistoryBase, classify
+from ita_checker.history_sql import SqlHistory
 from ita_checker.overrides import Override
 
 AGENCY = {"id": "A1", "name": "อบต.ทดสอบ", "type": "local", "site": "https://a1.example.go.th/"}
@@ -20,15 +21,19 @@ def result(verdicts: dict[str, str], score: float = 50.0) -> dict:
     return {"summary": {"score": score, "counts": {}, "at_risk": 0}, "items": items, "run_id": "r"}
 
 
-def record(h: History, scan_id: str, verdicts: dict[str, str], score: float = 50.0) -> None:
+def record(h: HistoryBase, scan_id: str, verdicts: dict[str, str], score: float = 50.0) -> None:
     h.begin_scan(scan_id, year=2569, registry=Path("reg.xlsx"), out_dir=Path("out"), meta={})
     h.record_agency(scan_id, AGENCY, status="done", result=result(verdicts, score))
     h.finish_scan(scan_id, "done")
 
 
-@pytest.fixture
-def hist(tmp_path):
-    h = History(tmp_path / "store")
+@pytest.fixture(params=["sqlite3", "sqlalchemy"])
+def hist(request, tmp_path):
+    """Both implementations of the history interface, on the same SQLite file layout."""
+    if request.param == "sqlite3":
+        h: HistoryBase = History(tmp_path / "store")
+    else:
+        h = SqlHistory(f"sqlite:///{tmp_path / 'store' / 'ita.sqlite'}")
     yield h
     h.close()
 

@@ -54,12 +54,17 @@ class RuleProblem:
 
 def _compose(text: str, path: Path) -> tuple[Any, dict[Loc, int]]:
     """Parse YAML keeping the line of every mapping key / sequence entry."""
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_cls(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise InputError(f"{path}:{line}: YAML ไม่ถูกต้อง / invalid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {}
 
     def walk(n: yaml.Node | None, loc: Loc) -> None:
@@ -76,7 +81,6 @@ def _compose(text: str, path: Path) -> tuple[Any, dict[Loc, int]]:
                 walk(v, (*loc, i))
 
     walk(node, ())
-    data = yaml.safe_load(text)
     return data, lines
 
 
@@ -128,8 +132,33 @@ def load_rule_file(path: Path) -> tuple[Rule | None, list[RuleProblem]]:
     return (rule if not problems else None), problems
 
 
+def _dir_stamp(rs_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    files = [rs_dir / "ruleset.yaml", *sorted(rs_dir.glob("*/rule.yaml"))]
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+            out.append((str(f), st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((str(f), 0, 0))
+    return tuple(out)
+
+
+_CACHE: dict[Path, tuple[tuple[tuple[str, int, int], ...], tuple[RuleSet | None, list[RuleProblem]]]] = {}
+
+
 def load_ruleset(rs_dir: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
-    """Load rules/<ruleset>/ (ruleset.yaml and every */rule.yaml)."""
+    """Load rules/<ruleset>/ (ruleset.yaml and every */rule.yaml); cached until a file changes."""
+    stamp = _dir_stamp(rs_dir)
+    hit = _CACHE.get(rs_dir)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    loaded = _load_ruleset(rs_dir)
+    _CACHE[rs_dir] = (stamp, loaded)
+    return loaded
+
+
+def _load_ruleset(rs_dir: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     problems: list[RuleProblem] = []
     info_path = rs_dir / "ruleset.yaml"
     info: RuleSetInfo | None = None
@@ -187,7 +216,8 @@ def find_ruleset(*, year: int, agency_type: str, root: Path | None = None) -> Ru
         if rs.info.year == year and agency_type in rs.info.applies_to:
             candidates.append(rs)
     if not candidates:
-        years = sorted({load_ruleset(d)[0].info.year for d in list_rulesets(root) if load_ruleset(d)[0]})  # type: ignore[union-attr]
+        loaded = [load_ruleset(d)[0] for d in list_rulesets(root)]
+        years = sorted({rs.info.year for rs in loaded if rs is not None})
         raise InputError(
             f"ไม่มีชุดกฎสำหรับปีงบประมาณ {year} ประเภท {agency_type} (มีปี: {years}) / "
             f"no rule set for year {year} and agency type {agency_type}; available years: {years}"
