@@ -81,7 +81,7 @@ class Postgres:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data / "db"), "-m", "fast", "-w", "stop"],
+            [*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data / "db"), "-m", "immediate", "-w", "stop"],
             capture_output=True,
             timeout=60,
             check=False,

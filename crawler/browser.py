@@ -46,6 +46,17 @@ async def abort_request(request: Any) -> bool:
     return False
 
 
+async def settle(page: Any, timeout_ms: int = 8000) -> None:
+    """Wait until the network is idle, but take what is rendered when a page keeps polling or the machine is
+    slow: a timeout here must not turn a rendered page into a failed request."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        await page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    except PlaywrightError:
+        pass
+
+
 def browser_settings(*, max_pages_per_context: int = 4) -> dict[str, Any]:
     """Settings that route requests with ``meta['playwright']`` through chromium; others stay on HTTP."""
     exe = chromium_path()
@@ -53,8 +64,8 @@ def browser_settings(*, max_pages_per_context: int = 4) -> dict[str, Any]:
         return {}
     return {
         "DOWNLOAD_HANDLERS": {
-            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "http": "crawler.browser_handler.GuardedPlaywrightHandler",
+            "https": "crawler.browser_handler.GuardedPlaywrightHandler",
         },
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": exe, "headless": True, "args": CHROMIUM_ARGS},

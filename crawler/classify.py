@@ -17,6 +17,12 @@ _WAF = re.compile(
     re.I,
 )
 
+# Connection refused, reset or lost mid-response: Twisted's names and (Scrapy >= 2.13) Scrapy's own wrappers.
+_CONNECT_ERRORS = frozenset({
+    "ResponseNeverReceived", "ResponseFailed", "_ResponseFailed", "PotentialDataLoss",
+    "DownloadConnectionRefusedError", "ResponseDataLossError", "DownloadFailedError",
+})
+
 
 def classify_response(response: Any, content_type: str | None) -> tuple[str | None, str | None]:
     """Return (fail_class, detail) for a received response, or (None, None) when it is usable."""
@@ -56,7 +62,9 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     text = str(exc)[:300]
     if isinstance(exc, RefusedByGuard):
         return "refused_private", text
-    if isinstance(exc, terr.DNSLookupError):
+    if name == "BrowserCrashedError":
+        return "other", f"{name}: {text}"
+    if isinstance(exc, terr.DNSLookupError) or name == "CannotResolveHostError":
         return "dns", text
     if isinstance(exc, (terr.TimeoutError, terr.TCPTimedOutError)) or "timeout" in name.lower():
         return "timeout", text
@@ -66,6 +74,6 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         return "too_large", text
     if isinstance(exc, (terr.ConnectionRefusedError, terr.ConnectError, terr.ConnectionLost)):
         return "connect", text
-    if name in ("ResponseNeverReceived", "ResponseFailed", "_ResponseFailed", "PotentialDataLoss"):
+    if name in _CONNECT_ERRORS:
         return "connect", f"{name}: {text}"
     return "other", f"{name}: {text}"

@@ -1,11 +1,21 @@
-"""Store pipeline: body → content-addressed blob, record → fetch log."""
+"""Store pipeline: body → content-addressed blob, record → fetch log; a store write failure stops the crawl."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
-from crawler.items import FetchedItem
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.items import FetchedItem, LinkEdge
 from ita_checker.store import Store
+
+log = logging.getLogger(__name__)
+
+STORE_ERROR_STAT = "ita/store_error"
+STORE_ERROR_REASON = "ita_store_error"
 
 
 class StorePipeline:
@@ -23,12 +33,25 @@ class StorePipeline:
         self.store.close()
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, LinkEdge):
+            self.store.record_edge(self.run_id, item.parent, item.child, item.anchor)
+            return item
         if not isinstance(item, FetchedItem):
             return item
+        if self.crawler.stats.get_value(STORE_ERROR_STAT):
+            raise DropItem("store not writable")
         rec = item.record
-        if item.body is not None:
-            rec.sha256 = self.store.put_blob(item.body)
-            rec.size = len(item.body)
-        self.store.record_fetch(self.run_id, rec)
+        try:
+            if item.body is not None:
+                rec.sha256 = self.store.put_blob(item.body)
+                rec.size = len(item.body)
+            self.store.record_fetch(self.run_id, rec)
+        except (OSError, sqlite3.Error) as exc:
+            # Disk full, read-only or over a file-size limit: every later write would fail too, and a record
+            # silently dropped would turn into a false 'unreachable'. Stop; crawler.run exits with EXIT_STORE.
+            log.error("store write failed for %s: %s", rec.url, exc)
+            self.crawler.stats.set_value(STORE_ERROR_STAT, f"{type(exc).__name__}: {exc}")
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_ERROR_REASON))
+            raise DropItem(f"store write failed: {exc}") from exc
         self.crawler.stats.inc_value(f"ita/fetch/{rec.fail_class or 'ok'}")
         return item

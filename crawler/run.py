@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
 from crawler.browser import browser_settings, configure_guard
+from crawler.pipelines import STORE_ERROR_STAT
 from crawler.spiders.agency import AgencySpider
+from ita_checker.crawl import EXIT_STORE, STORE_ERROR_PREFIX
 from ita_checker.crawljob import CrawlJob
 from ita_checker.netguard import Guard
 
@@ -31,8 +37,32 @@ def build_settings(job: CrawlJob) -> Settings:
     if job.browser != "never":
         for key, value in browser_settings().items():
             s.set(key, value, priority="cmdline")
+        if s.get("PLAYWRIGHT_BROWSER_TYPE"):  # the per-request timeout applies to browser page loads too
+            s.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", job.timeout_s * 1000, priority="cmdline")
     configure_guard(Guard(allow_private=job.allow_private, allowed_hosts=frozenset(job.allowed_hosts)))
     return s
+
+
+EXIT_ORPHANED = 4  # the checker that started us died
+PARENT_POLL_S = 0.5
+ORPHAN_GRACE_S = 2.0
+
+
+def _stop_when_orphaned(process: Any, parent: int) -> None:
+    """Stop the crawl when the checker that started it dies (SIGKILL gives it no chance to stop us).
+
+    An orphaned crawler would go on writing into the run that the next ``check`` resumes, fetching the same
+    pages twice. Ask Scrapy to stop, then exit hard if it has not after a short grace period (every fetch
+    record is its own SQLite transaction, so nothing half-written is left behind).
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    print("crawler: the checker process is gone; stopping", file=sys.stderr, flush=True)
+    from twisted.internet import reactor
+
+    reactor.callFromThread(process.stop)
+    time.sleep(ORPHAN_GRACE_S)
+    os._exit(EXIT_ORPHANED)
 
 
 def main(argv: list[str]) -> int:
@@ -41,8 +71,14 @@ def main(argv: list[str]) -> int:
         return 2
     job = CrawlJob.from_json(Path(argv[0]).read_text(encoding="utf-8"))
     process = CrawlerProcess(build_settings(job))
-    process.crawl(AgencySpider, job=job)
+    crawler = process.create_crawler(AgencySpider)
+    process.crawl(crawler, job=job)
+    threading.Thread(target=_stop_when_orphaned, args=(process, os.getppid()), daemon=True).start()
     process.start()
+    store_error = crawler.stats.get_value(STORE_ERROR_STAT) if crawler.stats else None
+    if store_error:
+        print(f"{STORE_ERROR_PREFIX}{store_error}", file=sys.stderr, flush=True)
+        return EXIT_STORE
     return 0
 
 

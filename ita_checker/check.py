@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +14,7 @@ from urllib.parse import urlparse
 
 from ita_checker.crawl import run_crawl
 from ita_checker.crawljob import CrawlJob
-from ita_checker.errors import BlockedTarget, InputError
+from ita_checker.errors import BlockedTarget, InputError, StorageError
 from ita_checker.evidence import EvidenceIndex, build_index
 from ita_checker.models import AgencyType
 from ita_checker.netguard import Guard
@@ -199,6 +200,8 @@ def run_check(opts: CheckOptions) -> CheckRun:
             notes.extend(_attach_screenshots(items, index, guard, store_dir=opts.store_dir, out_dir=out_dir))
         lap("screenshots_s")
         store.finish_run(run_id)
+    except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error: the run stays resumable
+        raise StorageError(opts.store_dir, exc) from exc
     finally:
         store.close()
     result: dict[str, Any] = {

@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ita_checker.errors import InputError
+from ita_checker.errors import InputError, StorageError
 from ita_checker.models import VERDICT_ORDER, VERDICT_TH, AgencyType
 
 console = Console(highlight=False)
@@ -58,11 +58,18 @@ def _fail_internal(exc: BaseException) -> None:
     sys.exit(1)
 
 
+def _fail_storage(exc: StorageError) -> None:
+    err_console.print(f"[bold red]ข้อผิดพลาดที่เก็บข้อมูล / storage error:[/] {exc}", soft_wrap=True)
+    sys.exit(1)
+
+
 def _guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except InputError as exc:
         _fail_input(exc)
+    except StorageError as exc:
+        _fail_storage(exc)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ita_checker.crawljob import CrawlJob
+from ita_checker.errors import StorageError
 
 log = logging.getLogger("ita_checker.crawl")
 
 CRAWL_TIMEOUT_S = 1800
+EXIT_STORE = 3  # crawler.run's exit status when the store could not be written
+STORE_ERROR_PREFIX = "ITA_STORE_ERROR: "
 
 
 class CrawlError(Exception):
@@ -58,6 +61,11 @@ def run_crawl(job: CrawlJob, *, log_dir: Path, timeout_s: float = CRAWL_TIMEOUT_
         raise CrawlError(f"crawler exceeded {timeout_s}s; see {log_path}") from exc
     finally:
         job_path.unlink(missing_ok=True)
+    if proc.returncode == EXIT_STORE:
+        text = log_path.read_text(encoding="utf-8", errors="replace")
+        cause = next((ln.removeprefix(STORE_ERROR_PREFIX) for ln in reversed(text.splitlines())
+                      if ln.startswith(STORE_ERROR_PREFIX)), "write failed")
+        raise StorageError(job.store_dir, cause)
     if proc.returncode != 0:
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise CrawlError(f"crawler exited with {proc.returncode}; log {log_path}:\n{tail}")

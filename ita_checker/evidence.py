@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlparse
 
 from ita_checker.extract.dispatch import EXTRACTOR_VERSION, extract, sniff_kind
 from ita_checker.extract.document import Document
+from ita_checker.extract.html import is_document_url
 from ita_checker.extract.sandbox import extract_limited
 from ita_checker.store import FetchRecord, Store
 
@@ -46,22 +48,34 @@ class EvidenceIndex:
     site: str
     by_url: dict[str, EvidenceDoc] = field(default_factory=dict)
     failures: dict[str, FetchRecord] = field(default_factory=dict)
-    children: dict[str, list[str]] = field(default_factory=dict)
-    failed_children: dict[str, list[FetchRecord]] = field(default_factory=dict)
+    children: dict[str, dict[str, str]] = field(default_factory=dict)  # parent → {child: anchor}
 
     def docs(self) -> list[EvidenceDoc]:
         """Each fetched document once (final-URL aliases removed)."""
         return [d for u, d in self.by_url.items() if d.record.url == u]
 
-    def bundle(self, url: str) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
-        """The doc at ``url`` and the docs fetched one level below it, plus the failed children."""
+    def bundle(self, url: str, *, documents_only: bool = False) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
+        """The doc at ``url`` and the docs one level below it (each seen through the link text that led
+        there from ``url``), plus the children that could not be fetched."""
         out = []
+        failed = []
         if url in self.by_url:
             out.append(self.by_url[url])
-        for child in self.children.get(url, []):
-            if child in self.by_url and child != url:
-                out.append(self.by_url[child])
-        return out, self.failed_children.get(url, [])
+        for child, anchor in self.children.get(url, {}).items():
+            if child == url or (documents_only and not is_document_url(child)):
+                continue
+            if child in self.by_url:
+                ev = self.by_url[child]
+                out.append(EvidenceDoc(record=replace(ev.record, anchor=anchor or ev.record.anchor), doc=ev.doc))
+            elif child in self.failures:
+                failed.append(self.failures[child])
+        return out, failed
+
+    def is_home(self, url: str) -> bool:
+        """Whether ``url`` is the agency's home page (the site root or its index file)."""
+        a, b = urlparse(url), urlparse(self.site)
+        path = re.sub(r"/(index|default|home)\.(html?|php|aspx?|jsp)$", "/", a.path or "/")
+        return a.netloc.lower() == b.netloc.lower() and path in ("", "/", b.path or "/")
 
     def site_home_failed(self) -> FetchRecord | None:
         for rec in self.failures.values():
@@ -90,10 +104,7 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
     idx = EvidenceIndex(site=site)
     for rec in store.fetches(run_id):
         if rec.parent_url and rec.source == "linked":  # one level below an item page, not menu discovery
-            if rec.ok:
-                idx.children.setdefault(rec.parent_url, []).append(rec.url)
-            else:
-                idx.failed_children.setdefault(rec.parent_url, []).append(rec)
+            idx.children.setdefault(rec.parent_url, {}).setdefault(rec.url, rec.anchor or "")
         if not rec.ok:
             idx.failures[rec.url] = rec
             continue
@@ -105,4 +116,6 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
         idx.by_url[rec.url] = EvidenceDoc(record=rec, doc=doc)
         if rec.final_url and rec.final_url != rec.url:
             idx.by_url.setdefault(rec.final_url, idx.by_url[rec.url])
+    for parent, child, anchor in store.edges(run_id):
+        idx.children.setdefault(parent, {}).setdefault(child, anchor)
     return idx

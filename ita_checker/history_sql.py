@@ -113,6 +113,8 @@ class SqlHistory(HistoryBase):
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         with self.engine.begin() as c:
+            if self.engine.dialect.name == "postgresql":  # workers starting together must not race on CREATE TABLE
+                c.execute(sa.text("SELECT pg_advisory_xact_lock(7007)"))
             meta.create_all(c, checkfirst=True)
 
     def close(self) -> None:

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ita_checker.errors import StorageError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
   run_id TEXT PRIMARY KEY, agency TEXT NOT NULL, site TEXT NOT NULL, started_at REAL NOT NULL,
@@ -28,6 +30,10 @@ CREATE TABLE IF NOT EXISTS fetches (
 );
 CREATE INDEX IF NOT EXISTS fetches_parent ON fetches(run_id, parent_url);
 CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url, fetched_at);
+CREATE TABLE IF NOT EXISTS edges (
+  run_id TEXT NOT NULL, parent TEXT NOT NULL, child TEXT NOT NULL, anchor TEXT,
+  PRIMARY KEY (run_id, parent, child)
+);
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS texts (
   sha256 TEXT NOT NULL, extractor TEXT NOT NULL, doc TEXT NOT NULL, created_at REAL NOT NULL,
@@ -74,11 +80,14 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.blobs = root / "blobs"
-        self.blobs.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(root / "ita.sqlite", timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        try:
+            self.blobs.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(root / "ita.sqlite", timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(root, exc) from exc
 
     def close(self) -> None:
         self.db.close()
@@ -173,6 +182,14 @@ class Store:
             row["not_modified"] = bool(row["not_modified"])
             out.append(FetchRecord(**row))
         return out
+
+    def record_edge(self, run_id: str, parent: str, child: str, anchor: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO edges(run_id, parent, child, anchor) VALUES (?,?,?,?)",
+                        (run_id, parent, child, anchor))
+
+    def edges(self, run_id: str) -> list[tuple[str, str, str]]:
+        rows = self.db.execute("SELECT parent, child, anchor FROM edges WHERE run_id=?", (run_id,)).fetchall()
+        return [(str(p), str(c), str(a or "")) for p, c, a in rows]
 
     # extracted text cache (keyed by content hash, shared across runs and agencies)
     def get_text(self, sha: str, extractor: str) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ from benchmarks.world.generator import build_world
 
 SLICE_AGENCIES = 3
 SLICE_SEED = 1
-# Measured on this slice: binary agreement 1.000, exact 0.987 (2026-11-22); the margin absorbs rule edits.
+# Measured on this slice: binary and exact agreement 1.000, 0/39 false passes (2026-11-22); margin for rule edits.
 MIN_BINARY_AGREEMENT = 0.93
 
 
@@ -38,9 +38,8 @@ def test_world_slice_agrees_with_labels(tmp_path):
     rep = run(world, tmp_path / "acc", systems=("checker",), jobs=SLICE_AGENCIES, progress=False)
     assert rep["errors"] == {}
     m = rep["systems"]["checker"]["main"]
-    wrong = [
-        (r["agency"], r["code"], r["label"], r["checker"], r["defect"]) for r in rep["rows"] if r["checker"] != r["label"]
-    ]
+    wrong = [(r["agency"], r["code"], r["label"], r["checker"], r["defect"]) for r in rep["rows"]]
+    wrong = [w for w in wrong if w[2] != w[3]]
     assert m["n"] == 26 * SLICE_AGENCIES
     assert m["false_passes"] == 0, wrong
     assert m["binary_agreement"] >= MIN_BINARY_AGREEMENT, wrong

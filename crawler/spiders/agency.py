@@ -13,8 +13,9 @@ from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from crawler.browser import settle
 from crawler.classify import classify_failure, classify_response
-from crawler.items import FetchedItem
+from crawler.items import FetchedItem, LinkEdge
 from ita_checker.crawljob import CrawlJob
 from ita_checker.extract.html import extract_html, is_document_url
 from ita_checker.store import FetchRecord
@@ -62,7 +63,7 @@ class AgencySpider(scrapy.Spider):
     @property
     def browser_available(self) -> bool:
         handlers = self.crawler.settings.getdict("DOWNLOAD_HANDLERS")
-        return "scrapy_playwright" in str(handlers.get("http", ""))
+        return "playwright" in str(handlers.get("http", "")).lower()
 
     def parse_sitemap(self, response: Response, **_: Any) -> Iterator[scrapy.Request]:
         """URLs listed in /sitemap.xml within the agency's host, inside the page budget."""
@@ -176,7 +177,7 @@ class AgencySpider(scrapy.Spider):
     def _follow(self, response: Response, doc: Any) -> Iterator[scrapy.Request]:
         m = response.meta
         source, depth = m["ita_source"], m["ita_depth"]
-        here = response.url
+        here = m.get("redirect_urls", [response.url])[0]  # the URL as submitted/linked, before redirects
         if source == "submitted":
             yield from self._children(here, doc, codes=m["ita_codes"])
         if source in ("home", "discovered", "sitemap") or (source == "submitted" and self._same_host(here)):
@@ -192,14 +193,19 @@ class AgencySpider(scrapy.Spider):
         n = 0
         for link in doc.content_links:
             url = self._clean(link.href)
-            if url is None or url in self.seen:
+            if url is None or url == here:
                 continue
-            if n >= self.job.max_children_per_page or self.docs_scheduled >= self.job.max_documents:
+            if n >= self.job.max_children_per_page:
                 break
             if not is_document_url(url) and not contains_any(match_key(link.text), topic):
                 continue
-            self.seen.add(url)
             n += 1
+            # The edge is recorded even when the page was already fetched by another path, so the item's
+            # bundle does not depend on crawl order.
+            yield LinkEdge(parent=here, child=url, anchor=link.text)
+            if url in self.seen or self.docs_scheduled >= self.job.max_documents:
+                continue
+            self.seen.add(url)
             self.docs_scheduled += 1
             yield self._request(url, source="linked", depth=1, parent=here, anchor=link.text, robots=False, priority=5)
 
@@ -250,7 +256,7 @@ class AgencySpider(scrapy.Spider):
 
 def _use_browser(meta: dict[str, Any]) -> None:
     meta["playwright"] = True
-    meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle", timeout=8000)]
+    meta["playwright_page_methods"] = [PageMethod(settle)]
 
 
 def _is_html(response: Response, ctype: str | None) -> bool:

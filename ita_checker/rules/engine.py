@@ -227,6 +227,26 @@ def _fetch_error(rec: Any) -> dict[str, str]:
     return {"url": rec.url, "class": cls, "detail": f"{FAIL_CLASS_TH.get(cls, cls)}: {rec.detail or ''}".strip()}
 
 
+def fix_hint(rule: Rule, verdict: str, *, missing: list[str], suggested: list[str], fy: int) -> str:
+    """What the agency should do, for this verdict (Thai, shown in reports)."""
+    base = rule.fix_hint_th
+    if verdict in ("pass", "not_applicable"):
+        return ""
+    if suggested and verdict in ("fail", "stale", "incomplete", "unreachable"):
+        return f"ส่ง URL {suggested[0]} แทน URL เดิม (พบข้อมูลที่นั่น) / {base}"
+    if verdict == "incomplete":
+        return "เพิ่มสิ่งที่ขาด: " + "; ".join(missing) + f" / {base}"
+    if verdict == "stale":
+        _, target = period_window(rule.period if rule.period != "none" else "current_fy", fy)
+        return f"เปลี่ยนเป็นข้อมูลของปีงบประมาณ พ.ศ. {target} / {base}"
+    if verdict == "unreachable":
+        return ("ทำให้ URL ที่ส่งเปิดได้จากภายนอกโดยไม่ต้องเข้าสู่ระบบ (ไม่ใช่ลิงก์เสียหรือเซิร์ฟเวอร์ล่ม) "
+                "แล้วตรวจซ้ำ")
+    if verdict == "needs_review":
+        return f"ผู้ตรวจควรเปิดดูหลักฐานเอง / {base}"
+    return base
+
+
 def judge_item(
     rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str, submitted: list[str] | None
 ) -> dict[str, Any]:
@@ -288,7 +308,9 @@ def judge_item(
             docs: list[EvidenceDoc] = []
             failed_children = []
             for u in ok_urls:
-                bdocs, bfailed = index.bundle(u)
+                # A home page submitted for an item: only what is on it (and files it links) counts, not the
+                # pages its links lead to; the NACC panel opens the link that was submitted.
+                bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u))
                 docs.extend(d for d in bdocs if d not in docs)
                 failed_children.extend(bfailed)
             j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
@@ -314,6 +336,7 @@ def judge_item(
     if rule.placeholder and verdict not in ("unreachable", "not_applicable") and not unreachable:
         verdict = "needs_review"
         j.reasons.append(rule.placeholder_reason or "ข้อนี้เป็นข้อคาดการณ์ จึงต้องให้คนตรวจ")
+    out["fix_hint"] = fix_hint(rule, verdict, missing=j.missing, suggested=out["suggested_urls"], fy=fy)
     out.update(
         verdict=Verdict(verdict).value,
         reasons=j.reasons,

@@ -80,8 +80,8 @@ class BundleFacts:
     @classmethod
     def of(cls, docs: list[EvidenceDoc]) -> BundleFacts:
         parts = []
-        for ev in docs:
-            parts.append(" ".join([ev.doc.title, *ev.doc.headings, ev.anchor]))
+        for ev in docs:  # the link text that led to a page names its topic, it is not an element of it
+            parts.append(" ".join([ev.doc.title, *ev.doc.headings]))
             parts.append(ev.doc.text)
         return cls(docs=docs, text_key=match_key("\n".join(parts)), per_doc=[doc_facts(e) for e in docs])
 
