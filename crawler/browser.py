@@ -4,6 +4,7 @@ SSRF guard in force for every sub-request the page makes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,14 @@ from ita_checker.netguard import Guard
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
 ]
 SKIP_RESOURCES = {"image", "media", "font"}
 
@@ -51,10 +58,8 @@ async def settle(page: Any, timeout_ms: int = 8000) -> None:
     slow: a timeout here must not turn a rendered page into a failed request."""
     from playwright.async_api import Error as PlaywrightError
 
-    try:
+    with contextlib.suppress(PlaywrightError):
         await page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    except PlaywrightError:
-        pass
 
 
 def browser_settings(*, max_pages_per_context: int = 4) -> dict[str, Any]:

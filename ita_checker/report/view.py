@@ -9,23 +9,10 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ita_checker.models import AGENCY_TYPE_TH, FAIL_CLASS_TH, VERDICT_ORDER, VERDICT_TH
+from ita_checker.thaidate import MONTHS_TH_ABBR as THAI_MONTHS_ABBR
 
 SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https"})
 
-THAI_MONTHS_ABBR: tuple[str, ...] = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
 
 CRAWL_LABELS_TH: tuple[tuple[str, str], ...] = (
     ("pages_fetched", "หน้าเว็บที่ดึงมา"),

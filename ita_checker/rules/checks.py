@@ -9,7 +9,7 @@ from datetime import date
 
 from ita_checker.rules.facts import BundleFacts
 from ita_checker.rules.model import Element
-from ita_checker.thaidate import fy_window, months_in
+from ita_checker.thaidate import MONTHS_TH, MONTHS_TH_ABBR, fy_window, months_in
 from ita_checker.thaitext import contains_any, match_key
 
 PERSON = re.compile(
@@ -38,21 +38,6 @@ SOCIAL_HOSTS = (
     "m.me",
 )
 IMG_NOISE = re.compile(r"(logo|icon|banner|bullet|arrow|spacer|bg|background|button|btn|flag|qr)", re.I)
-MONTHS_FULL = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 
 @dataclass(frozen=True)
@@ -207,7 +192,7 @@ def month_coverage(b: BundleFacts, ctx: Ctx) -> tuple[list[tuple[int, int]], lis
     need = months_in(*ctx.window)
     have = set(b.all_months)
     if ctx.target_fy in b.fy_labels:
-        for i, (full, abbr) in enumerate(zip(MONTHS_FULL, MONTHS_ABBR, strict=True)):
+        for i, (full, abbr) in enumerate(zip(MONTHS_TH, MONTHS_TH_ABBR, strict=True)):
             if match_key(full) in b.text_key or match_key(abbr) in b.text_key:
                 month = i + 1
                 ce = (ctx.target_fy - 543) - (1 if month >= 10 else 0)
@@ -219,7 +204,7 @@ def check_month_coverage(b: BundleFacts, el: Element, ctx: Ctx) -> CheckResult:
     need, missing = month_coverage(b, ctx)
     if not missing:
         return CheckResult(True, f"{len(need)}/{len(need)} months")
-    names = ", ".join(f"{MONTHS_ABBR[m - 1]} {y + 543}" for y, m in missing)
+    names = ", ".join(f"{MONTHS_TH_ABBR[m - 1]} {y + 543}" for y, m in missing)
     return CheckResult(False, f"ขาดเดือน: {names}")
 
 
