@@ -29,10 +29,16 @@ class BareSpider(scrapy.Spider):
 
 def main() -> None:
     start, out = sys.argv[1], sys.argv[2]
+    items = int(sys.argv[3]) if len(sys.argv) > 3 else 100  # Scrapy's default CONCURRENT_ITEMS
     settings = {
-        "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 16,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "ROBOTSTXT_OBEY": False,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": False,
+        "CONCURRENT_ITEMS": items,
     }
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
@@ -40,8 +46,7 @@ def main() -> None:
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     with open(out, "w", encoding="utf-8") as fh:
-        json.dump({"items": stats.get("item_scraped_count", 0),
-                   "elapsed": stats.get("elapsed_time_seconds", 0.0)}, fh)
+        json.dump({"items": stats.get("item_scraped_count", 0), "elapsed": stats.get("elapsed_time_seconds", 0.0)}, fh)
 
 
 if __name__ == "__main__":
