@@ -60,6 +60,7 @@ def run_scan(tmp: Path, registry: Path, redis_url: str, db_url: str, workers: in
         "agencies_per_hour": round(n / wall * 3600),
         "agencies_per_hour_per_worker": round(n / wall * 3600 / workers),
         "per_worker": per_worker,
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),  # other work on the machine skews the figures
     }
 
 

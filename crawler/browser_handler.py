@@ -19,7 +19,7 @@ class BrowserTimeoutError(Exception):
     """The browser gave no answer within the request's deadline (a hung renderer or driver)."""
 
 
-class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
     """When chromium dies, scrapy-playwright may leave in-flight page loads waiting forever, and Scrapy's
     DOWNLOAD_TIMEOUT does not cover handler coroutines: the crawl would never end. Here every browser download
     runs in its own task with a hard deadline, and a browser disconnect fails the loads in flight at once."""
@@ -36,7 +36,7 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         self._inflight.add(inner)
         try:
             return await asyncio.wait_for(inner, deadline)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise BrowserTimeoutError(f"browser gave no answer for {request.url} within {deadline:.0f}s") from exc
         except asyncio.CancelledError as exc:
             current = asyncio.current_task()

@@ -72,6 +72,10 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         return "tls", text
     if "maxsize" in text.lower() or ("Cancelled" in name and "size" in text.lower()):
         return "too_large", text
+    if name in ("DownloadCancelledError", "CancelledError") and not text:
+        # Scrapy cancels a body without Content-Length silently once it passes DOWNLOAD_MAXSIZE (timeouts
+        # have their own error): an endless or oversized stream.
+        return "too_large", f"{name}: body larger than the download size limit"
     if isinstance(exc, (terr.ConnectionRefusedError, terr.ConnectError, terr.ConnectionLost)):
         return "connect", text
     if name in _CONNECT_ERRORS:

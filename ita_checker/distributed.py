@@ -185,6 +185,7 @@ def run_worker(opts: WorkerOptions) -> WorkerReport:
         if q.try_finalize():
             outcomes = _outcomes(history, scan_id, reg)
             report.scan = finalize(sopts, history, scan_id, reg, outcomes, stored, started=started, t0=t0)
+            q.finalized()
             for key in client.scan_iter(match=f"ita:scan:{scan_id}:*"):
                 client.expire(key, KEYS_KEEP_S)
             if not opts.scan_id:

@@ -341,9 +341,10 @@ def _sheet_table(sheet: object) -> _Table:
 
 def _read_xlsx(path: Path) -> list[_Table]:
     try:
-        with warnings.catch_warnings():
+        # Our own handle: openpyxl leaves the file open when the workbook is damaged.
+        with warnings.catch_warnings(), path.open("rb") as fh:
             warnings.simplefilter("ignore")
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            workbook = load_workbook(fh, read_only=True, data_only=True)
             try:
                 return [_sheet_table(sheet) for sheet in workbook.worksheets]
             finally:

@@ -162,9 +162,15 @@ class WorkQueue:
         ]
         return [(row[0], row[1]) for row in rows]
 
-    def try_finalize(self) -> bool:
-        """True for exactly one worker once every agency is done: that one writes the province reports."""
-        return self.finished() and bool(self.r.set(self._k("final"), self.worker, nx=True))
+    def try_finalize(self, lock_s: int = 600) -> bool:
+        """True for one worker once every agency is done: that one writes the province reports, then calls
+        ``finalized``. If it dies first, a worker started after ``lock_s`` seconds takes over."""
+        if not self.finished() or self.r.exists(self._k("finalized")):
+            return False
+        return bool(self.r.set(self._k("final"), self.worker, nx=True, ex=lock_s))
+
+    def finalized(self) -> None:
+        self.r.set(self._k("finalized"), self.worker)
 
     def start_heartbeat(self) -> None:
         def beat() -> None:

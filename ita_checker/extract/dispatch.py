@@ -15,7 +15,9 @@ def sniff_kind(body: bytes, content_type: str | None, url: str) -> str:
     low = url.lower().split("?")[0]
     if body[:5] == b"%PDF-" or "pdf" in ct:
         return "pdf"
-    if body[:2] == b"PK":
+    # An Office type or name without the zip magic is a broken Office file, not HTML ('openxmlformats' has 'xml').
+    office = "officedocument" in ct or "opendocument" in ct or low.endswith((".xlsx", ".xlsm", ".docx", ".odt"))
+    if body[:2] == b"PK" or office:
         if low.endswith((".xlsx", ".xlsm")) or "spreadsheet" in ct:
             return "xlsx"
         if low.endswith(".odt") or "opendocument.text" in ct:
