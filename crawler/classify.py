@@ -18,10 +18,17 @@ _WAF = re.compile(
 )
 
 # Connection refused, reset or lost mid-response: Twisted's names and (Scrapy >= 2.13) Scrapy's own wrappers.
-_CONNECT_ERRORS = frozenset({
-    "ResponseNeverReceived", "ResponseFailed", "_ResponseFailed", "PotentialDataLoss",
-    "DownloadConnectionRefusedError", "ResponseDataLossError", "DownloadFailedError",
-})
+_CONNECT_ERRORS = frozenset(
+    {
+        "ResponseNeverReceived",
+        "ResponseFailed",
+        "_ResponseFailed",
+        "PotentialDataLoss",
+        "DownloadConnectionRefusedError",
+        "ResponseDataLossError",
+        "DownloadFailedError",
+    }
+)
 
 
 def classify_response(response: Any, content_type: str | None) -> tuple[str | None, str | None]:

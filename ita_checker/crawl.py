@@ -63,8 +63,14 @@ def run_crawl(job: CrawlJob, *, log_dir: Path, timeout_s: float = CRAWL_TIMEOUT_
         job_path.unlink(missing_ok=True)
     if proc.returncode == EXIT_STORE:
         text = log_path.read_text(encoding="utf-8", errors="replace")
-        cause = next((ln.removeprefix(STORE_ERROR_PREFIX) for ln in reversed(text.splitlines())
-                      if ln.startswith(STORE_ERROR_PREFIX)), "write failed")
+        cause = next(
+            (
+                ln.removeprefix(STORE_ERROR_PREFIX)
+                for ln in reversed(text.splitlines())
+                if ln.startswith(STORE_ERROR_PREFIX)
+            ),
+            "write failed",
+        )
         raise StorageError(job.store_dir, cause)
     if proc.returncode != 0:
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]

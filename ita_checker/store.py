@@ -184,8 +184,10 @@ class Store:
         return out
 
     def record_edge(self, run_id: str, parent: str, child: str, anchor: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO edges(run_id, parent, child, anchor) VALUES (?,?,?,?)",
-                        (run_id, parent, child, anchor))
+        self.db.execute(
+            "INSERT OR IGNORE INTO edges(run_id, parent, child, anchor) VALUES (?,?,?,?)",
+            (run_id, parent, child, anchor),
+        )
 
     def edges(self, run_id: str) -> list[tuple[str, str, str]]:
         rows = self.db.execute("SELECT parent, child, anchor FROM edges WHERE run_id=?", (run_id,)).fetchall()

@@ -58,8 +58,16 @@ def crawled(tmp_path_factory):
     }
     marker = f"ITA_TEST_MARKER={uuid.uuid4().hex}"
     os.environ["ITA_TEST_MARKER"] = marker.split("=", 1)[1]
-    job = CrawlJob(run_id=run_id, store_dir=tmp / "store", site=base + "/", submitted=submitted,
-                   topics={"O4": ["ข่าวประชาสัมพันธ์"]}, allow_private=True, timeout_s=1.0, max_bytes=1_000_000)
+    job = CrawlJob(
+        run_id=run_id,
+        store_dir=tmp / "store",
+        site=base + "/",
+        submitted=submitted,
+        topics={"O4": ["ข่าวประชาสัมพันธ์"]},
+        allow_private=True,
+        timeout_s=1.0,
+        max_bytes=1_000_000,
+    )
     try:
         run_crawl(job, log_dir=tmp)
     finally:

@@ -13,8 +13,17 @@ from .conftest import SITES, write_submissions
 
 
 def _opts(tmp_path, base, sub, **kw):
-    return CheckOptions(site=base + "/", year=2569, agency_type="local", submissions=sub, allow_private=True,
-                        out_dir=tmp_path / "out", store_dir=tmp_path / "store", screenshots=False, **kw)
+    return CheckOptions(
+        site=base + "/",
+        year=2569,
+        agency_type="local",
+        submissions=sub,
+        allow_private=True,
+        out_dir=tmp_path / "out",
+        store_dir=tmp_path / "store",
+        screenshots=False,
+        **kw,
+    )
 
 
 def test_unchanged_rescan_is_answered_by_304s(tmp_path, mini_site):

@@ -57,8 +57,13 @@ class AgencySpider(scrapy.Spider):
             yield self._request(home, source="home", depth=0, robots=False)
         if self.job.sitemap:
             p = urlparse(home)
-            yield scrapy.Request(f"{p.scheme}://{p.netloc}/sitemap.xml", callback=self.parse_sitemap,
-                                 errback=lambda f: None, meta={"ita_sitemap": True}, priority=-1)
+            yield scrapy.Request(
+                f"{p.scheme}://{p.netloc}/sitemap.xml",
+                callback=self.parse_sitemap,
+                errback=lambda f: None,
+                meta={"ita_sitemap": True},
+                priority=-1,
+            )
 
     @property
     def browser_available(self) -> bool:
@@ -170,11 +175,14 @@ class AgencySpider(scrapy.Spider):
             self.logger.warning("browser retry failed for %s: %s", request.url, failure.value)
             return
         cls, detail = classify_failure(failure)
-        yield FetchedItem(record=self._record(request, fail_class=cls, detail=detail,
-                                              via_browser=bool(request.meta.get("playwright"))))
+        yield FetchedItem(
+            record=self._record(
+                request, fail_class=cls, detail=detail, via_browser=bool(request.meta.get("playwright"))
+            )
+        )
 
     # --- link following ---------------------------------------------------------------------------
-    def _follow(self, response: Response, doc: Any) -> Iterator[scrapy.Request]:
+    def _follow(self, response: Response, doc: Any) -> Iterator[scrapy.Request | LinkEdge]:
         m = response.meta
         source, depth = m["ita_source"], m["ita_depth"]
         here = m.get("redirect_urls", [response.url])[0]  # the URL as submitted/linked, before redirects
@@ -183,7 +191,7 @@ class AgencySpider(scrapy.Spider):
         if source in ("home", "discovered", "sitemap") or (source == "submitted" and self._same_host(here)):
             yield from self._discover(here, doc, depth)
 
-    def _children(self, here: str, doc: Any, *, codes: list[str]) -> Iterator[scrapy.Request]:
+    def _children(self, here: str, doc: Any, *, codes: list[str]) -> Iterator[scrapy.Request | LinkEdge]:
         """One level below a submitted page: its documents and the pages whose link text names the item.
 
         Other hosts are allowed here (one hop from the agency's page): evidence on e-GP or a drive counts

@@ -34,8 +34,13 @@ def _child(conn: Connection, body: bytes, url: str, content_type: str | None, oc
 
 
 def extract_limited(
-    body: bytes, *, url: str, content_type: str | None, ocr: bool = True,
-    time_limit_s: float = TIME_LIMIT_S, memory_limit_mb: int = MEMORY_LIMIT_MB,
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None,
+    ocr: bool = True,
+    time_limit_s: float = TIME_LIMIT_S,
+    memory_limit_mb: int = MEMORY_LIMIT_MB,
 ) -> Document:
     """Extract ``body`` in a child process; a timeout or crash gives a Document whose note says why."""
     ctx = mp.get_context("fork")

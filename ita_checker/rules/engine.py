@@ -240,8 +240,7 @@ def fix_hint(rule: Rule, verdict: str, *, missing: list[str], suggested: list[st
         _, target = period_window(rule.period if rule.period != "none" else "current_fy", fy)
         return f"เปลี่ยนเป็นข้อมูลของปีงบประมาณ พ.ศ. {target} / {base}"
     if verdict == "unreachable":
-        return ("ทำให้ URL ที่ส่งเปิดได้จากภายนอกโดยไม่ต้องเข้าสู่ระบบ (ไม่ใช่ลิงก์เสียหรือเซิร์ฟเวอร์ล่ม) "
-                "แล้วตรวจซ้ำ")
+        return "ทำให้ URL ที่ส่งเปิดได้จากภายนอกโดยไม่ต้องเข้าสู่ระบบ (ไม่ใช่ลิงก์เสียหรือเซิร์ฟเวอร์ล่ม) แล้วตรวจซ้ำ"
     if verdict == "needs_review":
         return f"ผู้ตรวจควรเปิดดูหลักฐานเอง / {base}"
     return base
