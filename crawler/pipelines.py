@@ -33,15 +33,15 @@ class StorePipeline:
         self.store.close()
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, LinkEdge):
-            self.store.record_edge(self.run_id, item.parent, item.child, item.anchor)
-            return item
-        if not isinstance(item, FetchedItem):
+        if not isinstance(item, FetchedItem | LinkEdge):
             return item
         if self.crawler.stats.get_value(STORE_ERROR_STAT):
             raise DropItem("store not writable")
-        rec = item.record
         try:
+            if isinstance(item, LinkEdge):
+                self.store.record_edge(self.run_id, item.parent, item.child, item.anchor)
+                return item
+            rec = item.record
             if item.body is not None:
                 rec.sha256 = self.store.put_blob(item.body)
                 rec.size = len(item.body)
@@ -49,9 +49,9 @@ class StorePipeline:
         except (OSError, sqlite3.Error) as exc:
             # Disk full, read-only or over a file-size limit: every later write would fail too, and a record
             # silently dropped would turn into a false 'unreachable'. Stop; crawler.run exits with EXIT_STORE.
-            log.error("store write failed for %s: %s", rec.url, exc)
+            log.error("store write failed for %s: %s", getattr(item, "record", item), exc)
             self.crawler.stats.set_value(STORE_ERROR_STAT, f"{type(exc).__name__}: {exc}")
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_ERROR_REASON))
             raise DropItem(f"store write failed: {exc}") from exc
-        self.crawler.stats.inc_value(f"ita/fetch/{rec.fail_class or 'ok'}")
+        self.crawler.stats.inc_value(f"ita/fetch/{item.record.fail_class or 'ok'}")
         return item

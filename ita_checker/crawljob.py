@@ -28,7 +28,7 @@ class CrawlJob:
     max_bytes: int = 25 * 1024 * 1024
     log_level: str = "WARNING"
     browser: str = "auto"  # auto: only pages that need it | always | never
-    max_browser_pages: int = 20
+    max_browser_pages: int = 40
     sitemap: bool = True
     polite: bool = True  # AutoThrottle and 4 requests per host; off only for benchmarks on loopback
 

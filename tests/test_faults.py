@@ -48,9 +48,18 @@ CLOSED_PORT_URL = "http://127.0.0.1:1/manual.html"  # O8: connection refused
 
 
 def _opts(tmp_path: Path, base: str, sub: Path | None, **kw: Any) -> CheckOptions:
-    return CheckOptions(site=base + "/", year=2569, agency_type="local", submissions=sub, allow_private=True,
-                        out_dir=tmp_path / "out", store_dir=tmp_path / "store", screenshots=False,
-                        browser="never", **kw)
+    return CheckOptions(
+        site=base + "/",
+        year=2569,
+        agency_type="local",
+        submissions=sub,
+        allow_private=True,
+        out_dir=tmp_path / "out",
+        store_dir=tmp_path / "store",
+        screenshots=False,
+        browser="never",
+        **kw,
+    )
 
 
 def _integrity(store_dir: Path) -> str:
@@ -80,12 +89,17 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 @pytest.mark.parametrize(
     ("code", "path", "fail_class"),
-    [("O3", "/oit/contact.html", "connect"), ("O4", "/oit/news.html", "timeout"),
-     ("O23", "/oit/plan.html", "server_error"), ("O5", "/oit/strategy.html", "not_found"),
-     ("O8", CLOSED_PORT_URL, "connect")],
+    [
+        ("O3", "/oit/contact.html", "connect"),
+        ("O4", "/oit/news.html", "timeout"),
+        ("O23", "/oit/plan.html", "server_error"),
+        ("O5", "/oit/strategy.html", "not_found"),
+        ("O8", CLOSED_PORT_URL, "connect"),
+    ],
 )
-def test_unfetchable_evidence_is_unreachable_never_fail(faulty: dict[str, Any], code: str, path: str,
-                                                        fail_class: str) -> None:
+def test_unfetchable_evidence_is_unreachable_never_fail(
+    faulty: dict[str, Any], code: str, path: str, fail_class: str
+) -> None:
     item = faulty["items"][code]
     assert item["verdict"] == "unreachable", item["reasons"]
     assert [e["class"] for e in item["fetch_errors"]] == [fail_class]
@@ -94,8 +108,12 @@ def test_unfetchable_evidence_is_unreachable_never_fail(faulty: dict[str, Any], 
 
 @pytest.mark.parametrize(
     ("exc", "fail_class"),
-    [(CannotResolveHostError("no such host"), "dns"), (DownloadConnectionRefusedError("refused"), "connect"),
-     (ResponseDataLossError(), "connect"), (DownloadTimeoutError("took longer"), "timeout")],
+    [
+        (CannotResolveHostError("no such host"), "dns"),
+        (DownloadConnectionRefusedError("refused"), "connect"),
+        (ResponseDataLossError(), "connect"),
+        (DownloadTimeoutError("took longer"), "timeout"),
+    ],
 )
 def test_scrapy_download_errors_keep_their_class(exc: Exception, fail_class: str) -> None:
     """Scrapy >= 2.13 wraps Twisted's errors in its own types; they must not all become 'other'."""
@@ -156,9 +174,17 @@ def test_chromium_killed_mid_crawl_is_recorded_and_leaves_no_process(tmp_path: P
 
     store = Store(tmp_path / "store")
     run_id = store.begin_run(agency="t", site=site.base_url + "/")
-    job = CrawlJob(run_id=run_id, store_dir=tmp_path / "store", site=site.base_url + "/",
-                   submitted={"O4": [f"{site.base_url}/oit/news.html"], "O23": [f"{site.base_url}/oit/plan.html"]},
-                   allow_private=True, browser="always", timeout_s=8.0, sitemap=False, max_pages=3)
+    job = CrawlJob(
+        run_id=run_id,
+        store_dir=tmp_path / "store",
+        site=site.base_url + "/",
+        submitted={"O4": [f"{site.base_url}/oit/news.html"], "O23": [f"{site.base_url}/oit/plan.html"]},
+        allow_private=True,
+        browser="always",
+        timeout_s=8.0,
+        sitemap=False,
+        max_pages=3,
+    )
     os.environ["ITA_TEST_MARKER"] = marker
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
@@ -184,8 +210,16 @@ def test_chromium_killed_mid_crawl_is_recorded_and_leaves_no_process(tmp_path: P
 
 def _run_cli_subprocess(args: list[str], cwd: Path, **kw: Any) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "ita_checker", *args], cwd=cwd, env=env, text=True,
-                          capture_output=True, timeout=60, check=False, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "ita_checker", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+        **kw,
+    )
 
 
 def test_store_write_failure_in_the_crawler_is_a_clear_error(tmp_path: Path) -> None:
@@ -200,9 +234,26 @@ def test_store_write_failure_in_the_crawler_is_a_clear_error(tmp_path: Path) -> 
         form = tmp_path / "s.csv"
         form.write_text(f"ข้อ,URL\nO20,{site.base_url}/oit/big.pdf\n", encoding="utf-8")
         proc = _run_cli_subprocess(
-            ["check", site.base_url + "/", "--year", "2569", "--agency-type", "local", "--submissions", str(form),
-             "--allow-private-network", "--store", "st", "--out", "out", "--no-screenshots", "--browser", "never"],
-            tmp_path, preexec_fn=limit_files,
+            [
+                "check",
+                site.base_url + "/",
+                "--year",
+                "2569",
+                "--agency-type",
+                "local",
+                "--submissions",
+                str(form),
+                "--allow-private-network",
+                "--store",
+                "st",
+                "--out",
+                "out",
+                "--no-screenshots",
+                "--browser",
+                "never",
+            ],
+            tmp_path,
+            preexec_fn=limit_files,
         )
     finally:
         site.stop()
@@ -220,8 +271,20 @@ def test_store_write_failure_in_the_crawler_is_a_clear_error(tmp_path: Path) -> 
 def test_unwritable_store_directory_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "not-a-dir").write_text("x", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli_main, ["check", "http://127.0.0.1:9/", "--year", "2569", "--agency-type", "local",
-                                           "--allow-private-network", "--store", str(tmp_path / "not-a-dir" / "st")])
+    result = CliRunner().invoke(
+        cli_main,
+        [
+            "check",
+            "http://127.0.0.1:9/",
+            "--year",
+            "2569",
+            "--agency-type",
+            "local",
+            "--allow-private-network",
+            "--store",
+            str(tmp_path / "not-a-dir" / "st"),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)
     assert "storage error" in result.output
@@ -261,10 +324,31 @@ def test_sigkilled_check_resumes_without_losing_or_duplicating(tmp_path: Path) -
         sub = write_submissions(SITES / "mini" / "submissions.csv", site.base_url, tmp_path / "s.csv")
         env = dict(os.environ, PYTHONPATH=str(ROOT), ITA_TEST_MARKER=marker)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ita_checker", "check", site.base_url + "/", "--year", "2569", "--agency-type",
-             "local", "--submissions", str(sub), "--allow-private-network", "--store", str(tmp_path / "store"),
-             "--out", str(tmp_path / "out1"), "--no-screenshots", "--browser", "never"],
-            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "ita_checker",
+                "check",
+                site.base_url + "/",
+                "--year",
+                "2569",
+                "--agency-type",
+                "local",
+                "--submissions",
+                str(sub),
+                "--allow-private-network",
+                "--store",
+                str(tmp_path / "store"),
+                "--out",
+                str(tmp_path / "out1"),
+                "--no-screenshots",
+                "--browser",
+                "never",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             assert _wait_for(lambda: f"{site.base_url}/oit/structure.html" in _ok_urls(tmp_path / "store"), 30)

@@ -65,8 +65,10 @@ def _many_pages_pdf(pages: int) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
     ]
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 3 0 R >> >> >>")
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 3 0 R >> >> >>"
+    )
     objects += [page] * pages
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -111,20 +113,30 @@ def _zip_bomb(name: str, declared_ok: bool) -> bytes:
 def documents() -> dict[str, tuple[bytes, str]]:
     good_pdf = _pdf(2)
     xlsx = _xlsx()
-    encrypted = _pdf(1, encryption=pymupdf.PDF_ENCRYPT_AES_256,  # type: ignore[attr-defined]
-                      user_pw="u", owner_pw="o")
+    encrypted = _pdf(
+        1,
+        encryption=pymupdf.PDF_ENCRYPT_AES_256,  # type: ignore[attr-defined]
+        user_pw="u",
+        owner_pw="o",
+    )
     return {
         "encrypted.pdf": (encrypted, "application/pdf"),
         "truncated.pdf": (good_pdf[: len(good_pdf) // 2], "application/pdf"),
         "pages-5000.pdf": (_many_pages_pdf(5000), "application/pdf"),
         "header-only.pdf": (b"%PDF-1.7\n" + os.urandom(4000), "application/pdf"),
         "broken.xlsx": (xlsx[: len(xlsx) // 2], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "broken.docx": (b"PK\x03\x04" + os.urandom(3000), "application/vnd.openxmlformats-officedocument"
-                                                             ".wordprocessingml.document"),
-        "bomb.xlsx": (_zip_bomb("xl/worksheets/sheet1.xml", False), "application/vnd.openxmlformats-officedocument"
-                                                                      ".spreadsheetml.sheet"),
-        "bomb-lying.docx": (_zip_bomb("word/document.xml", True), "application/vnd.openxmlformats-officedocument"
-                                                                   ".wordprocessingml.document"),
+        "broken.docx": (
+            b"PK\x03\x04" + os.urandom(3000),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        "bomb.xlsx": (
+            _zip_bomb("xl/worksheets/sheet1.xml", False),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "bomb-lying.docx": (
+            _zip_bomb("word/document.xml", True),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         "not-a-zip.xlsx": (os.urandom(2000), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         "empty.docx": (b"", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         "odt-bomb.odt": (_zip_bomb("content.xml", False), "application/vnd.oasis.opendocument.text"),
@@ -136,8 +148,9 @@ def test_malformed_documents_in_the_sandbox(documents: dict[str, tuple[bytes, st
     for name, (body, ctype) in documents.items():
         _tried("document")
         t0 = time.monotonic()
-        doc = extract_limited(body, url=f"https://x.go.th/{name}", content_type=ctype, ocr=False,
-                              time_limit_s=30, memory_limit_mb=768)
+        doc = extract_limited(
+            body, url=f"https://x.go.th/{name}", content_type=ctype, ocr=False, time_limit_s=30, memory_limit_mb=768
+        )
         assert time.monotonic() - t0 < 20, name
         if name == "truncated.pdf":  # PyMuPDF repairs what it can: unreadable or read, never a crash
             assert doc.note.startswith("bad_content") or doc.pages > 0, doc.note
@@ -153,7 +166,7 @@ def test_malformed_documents_in_the_sandbox(documents: dict[str, tuple[bytes, st
 
 # --- a hostile site, checked end to end ----------------------------------------------------------------------
 
-INJECT = '</textarea></title><script>alert(1)</script><img src=x onerror=alert(2)>'
+INJECT = "</textarea></title><script>alert(1)</script><img src=x onerror=alert(2)>"
 ESC = INJECT.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 PAGES = {
     "index.html": f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{ESC} อบต.ทดสอบ</title></head><body>
@@ -199,7 +212,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, documents: dict[str, tuple
         w = csv.writer(fh)
         w.writerow(["ข้อ", "ข้อมูล", "URL", "คำอธิบาย"])
         w.writerow(["O1", f"โครงสร้าง {INJECT}", f"{base}/oit/structure.html", INJECT])
-        w.writerow(["O4", "ข่าว", base + HOSTILE_QUERY, "=HYPERLINK(\"javascript:alert(13)\")"])
+        w.writerow(["O4", "ข่าว", base + HOSTILE_QUERY, '=HYPERLINK("javascript:alert(13)")'])
         w.writerow(["O5", "แผน", f"{base}/big.pdf", ""])
         w.writerow(["O6", "แผน", f"{base}/bomb.html", ""])
         w.writerow(["O7", "รายงาน", f"{base}/endless.html", ""])
@@ -209,16 +222,31 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, documents: dict[str, tuple
     _tried("injection", 9)
     _tried("oversized", 4)
     _tried("document_e2e", len(E2E_DOCS))
-    opts = CheckOptions(site=base + "/", year=2569, agency_type="local", submissions=form, allow_private=True,
-                        out_dir=tmp / "out", store_dir=tmp / "store", screenshots=False, browser="never",
-                        timeout_s=1.5, ocr=False)
+    opts = CheckOptions(
+        site=base + "/",
+        year=2569,
+        agency_type="local",
+        submissions=form,
+        allow_private=True,
+        out_dir=tmp / "out",
+        store_dir=tmp / "store",
+        screenshots=False,
+        browser="never",
+        timeout_s=1.5,
+        ocr=False,
+    )
     try:
         run = run_check(opts)
         store = Store(tmp / "store")
         recs = {r.url.removeprefix(base): r for r in store.fetches(run.result["run_id"])}
         store.close()
-        yield {"res": run.result, "paths": run.paths, "recs": recs, "base": base,
-               "items": {it["code"]: it for it in run.result["items"]}}
+        yield {
+            "res": run.result,
+            "paths": run.paths,
+            "recs": recs,
+            "base": base,
+            "items": {it["code"]: it for it in run.result["items"]},
+        }
     finally:
         site.stop()
 
@@ -252,8 +280,12 @@ def test_hostile_pages_are_judged_not_crashed(hostile: Any) -> None:
 
 @pytest.mark.parametrize(
     ("code", "path", "fail_class"),
-    [("O5", "/big.pdf", "too_large"), ("O6", "/bomb.html", "too_large"), ("O7", "/endless.html", "too_large"),
-     ("O9", "/drip.html", "timeout")],
+    [
+        ("O5", "/big.pdf", "too_large"),
+        ("O6", "/bomb.html", "too_large"),
+        ("O7", "/endless.html", "too_large"),
+        ("O9", "/drip.html", "timeout"),
+    ],
 )
 def test_oversized_downloads_are_stopped(hostile: Any, code: str, path: str, fail_class: str) -> None:
     rec = hostile["recs"][path]
@@ -289,8 +321,10 @@ def _cli_on_form(path: Path) -> None:
         old = Path.cwd()
         os.chdir(cwd)
         try:
-            result = CliRunner().invoke(cli_main, ["check", REFUSED_SITE, "--year", "2569", "--agency-type", "local",
-                                                   "--submissions", str(path)])
+            result = CliRunner().invoke(
+                cli_main,
+                ["check", REFUSED_SITE, "--year", "2569", "--agency-type", "local", "--submissions", str(path)],
+            )
         finally:
             os.chdir(old)
     assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
@@ -333,7 +367,10 @@ def test_fixed_hostile_forms(tmp_path: Path, name: str) -> None:
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 cell_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=80)
 xlsx_cell = st.one_of(
-    st.none(), st.integers(), st.floats(allow_nan=True), st.booleans(),
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
     st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=60),
     st.sampled_from(["ข้อ", "URL", "O1", "http://x.go.th/a", "=1/0", "javascript:alert(1)", "O99", "ลิงก์"]),
 )
@@ -378,7 +415,7 @@ def test_fuzz_xlsx(rows: list[list[Any]], cut: int, corrupt: bool) -> None:
     data = buf.getvalue()
     if corrupt:
         pos = cut % len(data)
-        data = data[:pos] + bytes([data[pos] ^ 0xFF]) + data[pos + 1:]
+        data = data[:pos] + bytes([data[pos] ^ 0xFF]) + data[pos + 1 :]
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "form.xlsx"
         path.write_bytes(data)
@@ -396,8 +433,16 @@ def test_endless_streams_in_a_bare_crawl_are_bounded(tmp_path: Path) -> None:
     site = serve(SiteConfig(root=tmp_path, routes={"/e.html": {"endless": 65536}}))
     store = Store(tmp_path / "store")
     run_id = store.begin_run(agency="t", site=site.base_url + "/")
-    job = CrawlJob(run_id=run_id, store_dir=tmp_path / "store", site=site.base_url + "/e.html", allow_private=True,
-                   browser="never", timeout_s=10, max_bytes=2_000_000, sitemap=False)
+    job = CrawlJob(
+        run_id=run_id,
+        store_dir=tmp_path / "store",
+        site=site.base_url + "/e.html",
+        allow_private=True,
+        browser="never",
+        timeout_s=10,
+        max_bytes=2_000_000,
+        sitemap=False,
+    )
     try:
         t0 = time.monotonic()
         run_crawl(job, log_dir=tmp_path, timeout_s=60)

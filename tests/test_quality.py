@@ -22,3 +22,8 @@ def test_ruff_clean_and_library_never_imports_scrapy_or_playwright():
 def test_mypy_strict_on_library_and_crawler():
     p = _run("mypy", "ita_checker", "crawler")
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_ruff_format_is_applied():
+    p = _run("ruff", "format", "--check", "ita_checker", "crawler", "scripts", "tests", "benchmarks")
+    assert p.returncode == 0, p.stdout + p.stderr

@@ -31,12 +31,26 @@ def target() -> Iterator[RunningSite]:
 
 def _cli(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.chdir(cwd)
-    return CliRunner().invoke(cli_main, ["check", *args, "--year", "2569", "--agency-type", "local",
-                                         "--store", str(cwd / "store"), "--out", str(cwd / "out")])
+    return CliRunner().invoke(
+        cli_main,
+        [
+            "check",
+            *args,
+            "--year",
+            "2569",
+            "--agency-type",
+            "local",
+            "--store",
+            str(cwd / "store"),
+            "--out",
+            str(cwd / "out"),
+        ],
+    )
 
 
-def test_localhost_site_is_refused_before_any_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      target: RunningSite) -> None:
+def test_localhost_site_is_refused_before_any_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: RunningSite
+) -> None:
     port = target.server.server_address[1]
     result = _cli([f"http://localhost:{port}/"], tmp_path, monkeypatch)
     assert result.exit_code == 2, result.output
@@ -45,8 +59,9 @@ def test_localhost_site_is_refused_before_any_request(tmp_path: Path, monkeypatc
     assert target.hits == []
 
 
-def test_public_looking_name_resolving_to_loopback_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              target: RunningSite) -> None:
+def test_public_looking_name_resolving_to_loopback_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: RunningSite
+) -> None:
     port = target.server.server_address[1]
     real = socket.getaddrinfo
 
@@ -89,9 +104,18 @@ def redirecting(tmp_path_factory: pytest.TempPathFactory, target: RunningSite) -
     ]
     form.write_text("ข้อ,URL\n" + "".join(f"{c},{u}\n" for c, u in rows), encoding="utf-8")
     host = f"127.0.0.1:{site.server.server_address[1]}"
-    opts = CheckOptions(site=base + "/", year=2569, agency_type="local", submissions=form, allowed_hosts=[host],
-                        out_dir=tmp_path / "out", store_dir=tmp_path / "store", screenshots=False, browser="never",
-                        timeout_s=3.0)
+    opts = CheckOptions(
+        site=base + "/",
+        year=2569,
+        agency_type="local",
+        submissions=form,
+        allowed_hosts=[host],
+        out_dir=tmp_path / "out",
+        store_dir=tmp_path / "store",
+        screenshots=False,
+        browser="never",
+        timeout_s=3.0,
+    )
     try:
         res = run_check(opts).result
     finally:
@@ -99,12 +123,19 @@ def redirecting(tmp_path_factory: pytest.TempPathFactory, target: RunningSite) -
     store = Store(tmp_path / "store")
     recs = {r.url: r for r in store.fetches(res["run_id"])}
     store.close()
-    return {"res": res, "recs": recs, "base": base, "tport": tport, "hits": list(site.hits),
-            "items": {it["code"]: it for it in res["items"]}}
+    return {
+        "res": res,
+        "recs": recs,
+        "base": base,
+        "tport": tport,
+        "hits": list(site.hits),
+        "items": {it["code"]: it for it in res["items"]},
+    }
 
 
-def test_redirects_into_a_forbidden_port_are_refused_by_the_crawler(redirecting: dict[str, Any],
-                                                                    target: RunningSite) -> None:
+def test_redirects_into_a_forbidden_port_are_refused_by_the_crawler(
+    redirecting: dict[str, Any], target: RunningSite
+) -> None:
     base, recs, items = redirecting["base"], redirecting["recs"], redirecting["items"]
     for code, path in (("O3", "/go-port.html"), ("O4", "/go-decimal.html"), ("O5", "/go-name.html")):
         rec = recs[base + path]
@@ -115,8 +146,9 @@ def test_redirects_into_a_forbidden_port_are_refused_by_the_crawler(redirecting:
     assert target.hits == []  # ... and the forbidden one never was
 
 
-def test_other_spellings_and_ports_are_refused_without_a_request(redirecting: dict[str, Any],
-                                                                 target: RunningSite) -> None:
+def test_other_spellings_and_ports_are_refused_without_a_request(
+    redirecting: dict[str, Any], target: RunningSite
+) -> None:
     tport = redirecting["tport"]
     for code, host in (("O8", "2130706433"), ("O9", "0x7f.1"), ("O10", "017700000001"), ("O11", "127.0.0.1")):
         url = f"http://{host}:{tport}/oit/structure.html"

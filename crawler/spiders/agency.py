@@ -106,14 +106,19 @@ class AgencySpider(scrapy.Spider):
             "ita_t0": time.monotonic(),
             "dont_obey_robotstxt": not robots,
         }
-        if self.job.browser == "always" and not is_document_url(url) and self._take_browser_slot():
+        if self.job.browser == "always" and not is_document_url(url) and self._take_browser_slot(source):
             _use_browser(meta)
         return scrapy.Request(
             url, callback=self.parse, errback=self.failed, meta=meta, priority=priority, dont_filter=True
         )
 
-    def _take_browser_slot(self) -> bool:
-        if not self.browser_available or self.browser_pages >= self.job.max_browser_pages:
+    def _take_browser_slot(self, source: str) -> bool:
+        """Browser budget: item pages (submitted and one level below) may use all of it; discovery only half,
+        so menu pages of a script-built site cannot starve the pages that decide the verdicts."""
+        limit = self.job.max_browser_pages
+        if source not in ("submitted", "linked"):
+            limit //= 2
+        if not self.browser_available or self.browser_pages >= limit:
             return False
         self.browser_pages += 1
         return True
@@ -159,7 +164,7 @@ class AgencySpider(scrapy.Spider):
             return
         doc = extract_html(response.body, url=response.url, content_type=ctype)
         if doc.script_heavy and not via_browser and self.job.browser == "auto":
-            if self._take_browser_slot():
+            if self._take_browser_slot(m["ita_source"]):
                 meta = {k: v for k, v in request.meta.items() if k not in _CACHE_META}
                 retry = request.replace(priority=6, meta=meta)
                 retry.meta["ita_plain_ok"] = True
