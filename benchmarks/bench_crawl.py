@@ -57,7 +57,7 @@ def ours(base: str, tmp: Path, *, browser: str = "never", max_pages: int = 10_00
         sitemap=False,
         polite=False,
         browser=browser,
-        max_browser_pages=max_pages,
+        max_browser_pages=2 * max_pages,
     )
     t0 = time.monotonic()
     run_crawl(job, log_dir=tmp)
