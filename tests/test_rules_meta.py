@@ -62,3 +62,37 @@ def test_bad_rule_file_names_file_line_and_field(tmp_path: Path) -> None:
     assert f"{f}:11: topic.anyy" in text
     assert "unknown key" in text
     assert f"{f}:12: period" in text
+
+
+def test_cli_rules_validate_and_test_pass_for_every_rule_set() -> None:
+    from click.testing import CliRunner
+
+    from ita_checker.cli import main
+
+    runner = CliRunner()
+    v = runner.invoke(main, ["rules", "validate"])
+    assert v.exit_code == 0, v.output
+    assert "175" in v.output
+    t = runner.invoke(main, ["rules", "test", "-q"])
+    assert t.exit_code == 0, t.output
+    assert "FP=0" in t.output
+    assert "false passes=0" in t.output
+
+
+def test_cli_rules_validate_reports_a_broken_rule(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ita_checker.cli import main
+
+    rs = tmp_path / "x-2569"
+    (rs / "o01-a").mkdir(parents=True)
+    (rs / "ruleset.yaml").write_text(
+        "ruleset: x-2569\nyear: 2569\ninstrument: t\nstatus: provisional\napplies_to: [local]\nitem_count: 1\n"
+        "source_catalog: t\nlist_confidence: t\n",
+        encoding="utf-8",
+    )
+    (rs / "o01-a" / "rule.yaml").write_text("id: o01-a\ncode: O1\nbogus: 1\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["rules", "validate", "--dir", str(tmp_path)])
+    assert r.exit_code == 2
+    assert "rule.yaml:3: bogus" in r.output
+    assert "Traceback" not in r.output
