@@ -182,20 +182,19 @@ def demo(out_root: Path) -> None:
         console.print(f"ตรวจ [bold]{site.name}[/] ({site.agency_type}) ที่ {base} …")
 
     outcomes = _guarded(run_demo, out_root=out_root, store_dir=out_root / "store", on_progress=progress)
-    t = Table(title="สรุปผลเว็บตัวอย่าง / demo summary")
-    for col in ("หน่วยงาน", "ประเภท", "คะแนน", *[VERDICT_TH[v] for v in VERDICT_ORDER], "ตรงเฉลย"):
-        t.add_column(col)
+    t = Table(title="สรุปผลเว็บตัวอย่าง / demo summary", caption="ตรงเฉลย = ตรงกับคำตอบที่ฝังไว้ในเว็บตัวอย่าง")
+    t.add_column("หน่วยงาน (ประเภท)", ratio=3)
+    t.add_column("คะแนน", justify="right")
+    t.add_column("ผลรายข้อ", ratio=4)
+    t.add_column("ตรงเฉลย", justify="right")
     for o in outcomes:
         res = o.run.result
         ok, n = o.agreement()
         counts = res["summary"]["counts"]
-        t.add_row(
-            o.site.name,
-            o.site.agency_type,
-            f"{res['summary']['score']:.1f}",
-            *[str(counts.get(v, 0)) for v in VERDICT_ORDER],
-            f"{ok}/{n}",
+        verdicts = " · ".join(
+            f"[{VERDICT_STYLE[v]}]{VERDICT_SHORT[v]} {counts[v]}[/]" for v in VERDICT_ORDER if counts.get(v)
         )
+        t.add_row(f"{o.site.name} ({o.site.agency_type})", f"{res['summary']['score']:.1f}", verdicts, f"{ok}/{n}")
     console.print(t)
     for o in outcomes:
         console.print(f"รายงาน HTML / report: {o.run.paths['html'].resolve()}")
