@@ -44,13 +44,13 @@ def test_unchanged_rescan_is_answered_by_304s(tmp_path, mini_site):
 
 
 def test_interrupted_run_resumes_without_losing_or_refetching(tmp_path):
-    routes = {"/oit/plan.html": {"delay": 15}}
+    routes = {"/oit/plan.html": {"delay": 30}}
     cfg = SiteConfig(root=SITES / "mini" / "www", routes=routes)
     site = serve(cfg)
     try:
         sub = write_submissions(SITES / "mini" / "submissions.csv", site.base_url, tmp_path / "s.csv")
         with pytest.raises(CrawlError):
-            run_check(_opts(tmp_path, site.base_url, sub, crawl_timeout_s=4))
+            run_check(_opts(tmp_path, site.base_url, sub, crawl_timeout_s=8))
         store = Store(tmp_path / "store")
         run_id = store.db.execute("SELECT run_id FROM runs WHERE status='running'").fetchone()[0]
         kept = {r.url.removeprefix(site.base_url) for r in store.fetches(run_id) if r.ok}
