@@ -71,6 +71,13 @@ class EvidenceIndex:
                 failed.append(self.failures[child])
         return out, failed
 
+    def on_main_site(self, url: str) -> bool:
+        """On the agency's own host, or linked from a page on it (a document on a drive or e-GP counts then)."""
+        host = _host(self.site)
+        if _host(url) == host:
+            return True
+        return any(_host(parent) == host and url in kids for parent, kids in self.children.items())
+
     def is_home(self, url: str) -> bool:
         """Whether ``url`` is the agency's home page (the site root or its index file)."""
         a, b = urlparse(url), urlparse(self.site)
@@ -82,6 +89,10 @@ class EvidenceIndex:
             if rec.source == "home":
                 return rec
         return None
+
+
+def _host(url: str) -> str:
+    return (urlparse(url).hostname or "").lower().removeprefix("www.")
 
 
 def _extract_cached(store: Store, rec: FetchRecord, *, ocr: bool) -> Document:

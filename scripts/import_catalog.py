@@ -35,8 +35,8 @@ def slug(item: dict[str, Any]) -> str:
 
 
 def fix_hint(item: dict[str, Any], fy: int) -> str:
+    """What to publish; the missing elements themselves are listed per agency at check time."""
     title = bare_title(item["title_th"])
-    req = [e["label_th"] for e in item.get("elements", []) if e.get("required") is True]
     period = item.get("period", "none")
     when = {
         "current_fy": f" ของปีงบประมาณ พ.ศ. {fy}",
@@ -45,8 +45,6 @@ def fix_hint(item: dict[str, Any], fy: int) -> str:
         "multi_year_covering_current": f" ที่ช่วงปีของแผนครอบคลุม พ.ศ. {fy}",
     }.get(period, "")
     hint = f"เผยแพร่{title}{when} บนเว็บไซต์หลักของหน่วยงาน"
-    if req:
-        hint += " โดยต้องมี: " + "; ".join(req)
     if item.get("signed_by_head") is True:
         hint += " และลงนามโดยผู้บริหารสูงสุด"
     return hint

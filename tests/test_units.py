@@ -144,3 +144,56 @@ def test_score_counts_only_applicable_items_and_reports_at_risk():
     assert s["at_risk"] == 2
     assert s["at_risk_codes"] == ["O3", "O4"]
     assert score({"not_applicable": 3}) == 0.0
+
+
+def test_rule_document_kinds_and_min_documents(o23):
+    pdf_only = o23.model_copy(update={"document_kinds": ["pdf"]})
+    page = _ev(BODY, "แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. 2569")
+    assert judge_bundle(pdf_only, [page], fy=2569, agency_type="local", primary=set()).verdict == "fail"
+    two_docs = o23.model_copy(update={"min_documents": 2})
+    j = judge_bundle(two_docs, [page], fy=2569, agency_type="local", primary=set())
+    assert j.verdict == "incomplete"
+    assert any("อย่างน้อย 2" in m for m in j.missing)
+
+
+def _index(site: str, docs: dict[str, EvidenceDoc], children: dict[str, dict[str, str]] | None = None):
+    from ita_checker.evidence import EvidenceIndex
+
+    return EvidenceIndex(site=site, by_url=docs, children=children or {})
+
+
+def _at(url: str, title: str) -> EvidenceDoc:
+    ev = _ev(BODY, title)
+    ev.record.url = url
+    ev.record.final_url = url
+    return ev
+
+
+def test_submitted_url_off_the_main_site_needs_review_unless_linked_from_it(o23):
+    from ita_checker.rules.engine import judge_item
+
+    title = "แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. 2569"
+    drive = "https://drive.example.com/plan"
+    idx = _index("https://www.abt.go.th/", {drive: _at(drive, title)})
+    item = judge_item(o23, idx, fy=2569, agency_type="local", submitted=[drive])
+    assert item["verdict"] == "needs_review"
+    assert any("นอกเว็บไซต์หลัก" in r for r in item["reasons"])
+    page = "https://www.abt.go.th/oit/o23.html"
+    idx = _index(
+        "https://www.abt.go.th/", {drive: _at(drive, title), page: _at(page, "OIT")}, children={page: {drive: "แผน"}}
+    )
+    assert judge_item(o23, idx, fy=2569, agency_type="local", submitted=[drive])["verdict"] == "pass"
+
+
+def test_rule_that_reads_only_submitted_pages_ignores_their_links(o23):
+    from ita_checker.rules.engine import judge_item
+
+    page, doc = "https://www.abt.go.th/oit/o23.html", "https://www.abt.go.th/files/plan.pdf"
+    idx = _index(
+        "https://www.abt.go.th/",
+        {page: _at(page, "ประวัติ"), doc: _at(doc, "แผนปฏิบัติการป้องกันการทุจริต ปีงบประมาณ 2569")},
+        children={page: {doc: "แผน"}},
+    )
+    assert judge_item(o23, idx, fy=2569, agency_type="local", submitted=[page])["verdict"] == "pass"
+    narrow = o23.model_copy(update={"evidence": o23.evidence.model_copy(update={"linked_documents": False})})
+    assert judge_item(narrow, idx, fy=2569, agency_type="local", submitted=[page])["verdict"] == "fail"

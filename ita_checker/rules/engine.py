@@ -18,6 +18,7 @@ OCR_REVIEW_BELOW = 60.0
 TRANSIENT = {"timeout", "connect", "dns", "server_error", "tls", "other"}
 RANK = {"pass": 5, "incomplete": 4, "stale": 3, "needs_review": 2, "fail": 0}
 MAX_DISCOVERED_CANDIDATES = 8
+DOC_KIND = {"docx": "office", "xlsx": "office", "odt": "office"}  # extractor kind → rule document_kinds
 SIGNATURE_DEFAULT = Element(
     id="signed_by_head",
     label_th="ลงนามโดยผู้บริหารสูงสุด",
@@ -47,6 +48,8 @@ class Judgement:
 def topic_hits(rule: Rule, ev: EvidenceDoc, *, allow_body: bool) -> list[str]:
     """Topic keywords found where the rule says they count (title, headings, link text, URL, document)."""
     d = ev.doc
+    if "any" not in rule.document_kinds and DOC_KIND.get(d.kind, d.kind) not in rule.document_kinds:
+        return []
     if rule.topic.none and contains_any(d.head_key + match_key(ev.anchor), rule.topic.none):
         return []
     places: list[str] = []
@@ -146,6 +149,8 @@ def judge_bundle(
         return _weak_evidence(j, docs)
     b = BundleFacts.of(docs)
     j = _elements(rule, b, fy=fy, agency_type=agency_type)
+    if len(topical) < rule.min_documents:
+        j.missing.append(f"เอกสารอย่างน้อย {rule.min_documents} ฉบับ (พบ {len(topical)})")
     j.years = b.years_found()
     j.evidence = [_evidence(ev, hits_by_doc[ev.url][0]) for ev in topical[:5]]
     j.url = topical[0].url
@@ -279,8 +284,14 @@ def judge_item(
         return out
     j: Judgement | None = None
     unreachable = False
+    if not rule.evidence.submitted:
+        submitted = None  # the rule reads only what discovery finds on the site
     if submitted is None:
-        j = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set())
+        j = (
+            _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set())
+            if rule.evidence.discovered
+            else None
+        )
         if j is None:
             home = index.site_home_failed()
             if home is not None and not index.docs():
@@ -309,18 +320,31 @@ def judge_item(
             for u in ok_urls:
                 # A home page submitted for an item: only what is on it (and files it links) counts, not the
                 # pages its links lead to; the NACC panel opens the link that was submitted.
-                bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u))
+                if rule.evidence.linked_documents:
+                    bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u))
+                else:
+                    bdocs, bfailed = [index.by_url[u]], []
                 docs.extend(d for d in bdocs if d not in docs)
                 failed_children.extend(bfailed)
             j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
             for rec in failed_children:
                 out["fetch_errors"].append(_fetch_error(rec))
+            off_site = [u for u in ok_urls if not index.on_main_site(u)] if rule.on_main_site else []
+            if off_site and j.verdict == "pass":
+                j.verdict = "needs_review"
+                j.reasons.append(
+                    "URL ที่ส่งอยู่นอกเว็บไซต์หลักและไม่พบลิงก์จากเว็บไซต์หลัก (OIT ตรวจบนเว็บไซต์หลัก): " + ", ".join(off_site)
+                )
             if j.verdict != "pass" and (failed or any(r.fail_class in TRANSIENT for r in failed_children)):
                 j.reasons.append("บาง URL/เอกสารเปิดไม่ได้ จึงยังตัดสินไม่ได้ว่าไม่มีข้อมูล")
                 j.verdict = "unreachable"
                 unreachable = True
     assert j is not None
-    if submitted is not None and j.verdict in ("fail", "incomplete", "stale", "unreachable"):
+    if (
+        submitted is not None
+        and rule.evidence.discovered
+        and j.verdict in ("fail", "incomplete", "stale", "unreachable")
+    ):
         alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set(submitted))
         if (
             alt is not None
