@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ita_checker.crawljob import CrawlJob
@@ -39,8 +39,8 @@ def run_crawl(job: CrawlJob, *, log_dir: Path, timeout_s: float = CRAWL_TIMEOUT_
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / "crawl.log"
-    if os.environ.get("ITA_CRAWL_LOG_LEVEL"):
-        job.log_level = os.environ["ITA_CRAWL_LOG_LEVEL"]
+    if os.environ.get("ITA_CRAWL_LOG_LEVEL"):  # debugging aid: a more verbose crawl.log
+        job = replace(job, log_level=os.environ["ITA_CRAWL_LOG_LEVEL"])
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         fh.write(job.to_json())
         job_path = Path(fh.name)

@@ -60,13 +60,17 @@ def load_demo_sites(root: Path | None = None) -> list[DemoSite]:
     return sites
 
 
+def write_submissions(src: Path, base_url: str, dest: Path) -> Path:
+    """A submission form template with ``{site}`` placeholders, filled with the served site's base URL."""
+    dest.write_text(src.read_text(encoding="utf-8-sig").replace("{site}", base_url), encoding="utf-8-sig")
+    return dest
+
+
 def submissions_for(site: DemoSite, base_url: str, workdir: Path) -> Path | None:
     src = site.root / "submissions.csv"
     if not src.exists():
         return None
-    out = workdir / f"{site.slug}-submissions.csv"
-    out.write_text(src.read_text(encoding="utf-8-sig").replace("{site}", base_url), encoding="utf-8-sig")
-    return out
+    return write_submissions(src, base_url, workdir / f"{site.slug}-submissions.csv")
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ita_checker.demo import write_submissions
 from ita_checker.demosrv import RunningSite, SiteConfig, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,4 @@ def mini_site() -> Iterator[RunningSite]:
     site.stop()
 
 
-def write_submissions(src: Path, base_url: str, dest: Path) -> Path:
-    dest.write_text(src.read_text(encoding="utf-8-sig").replace("{site}", base_url), encoding="utf-8-sig")
-    return dest
+__all__ = ["HAS_CHROMIUM", "ROOT", "SITES", "write_submissions"]
