@@ -89,7 +89,7 @@ def test_check_in_process_verdicts_follow_the_site(tmp_path, site):
     assert v["O23"]["verdict"] == "stale"
     assert 2568 in v["O23"]["years_found"]
     assert v["O24"]["verdict"] == "fail"  # blank URL: not submitted
-    assert v["O2"]["verdict"] == "needs_review"  # placeholder item never fails
+    assert v["O2"]["verdict"] == "fail"  # a real FY2569 item since the catalog revision; not submitted
     assert v["O15"]["verdict"] == "fail"  # home page submitted, nothing about ethics there
     assert res["summary"]["counts"]["pass"] == 2
     assert res["summary"]["score"] == pytest.approx(100 * 2 / 26, abs=0.01)

@@ -17,10 +17,32 @@ RULESET_IDS = [d.name for d in list_rulesets()]
 
 
 def test_all_rule_sets_validate() -> None:
-    assert set(RULESET_IDS) >= {"nacc-2566", "nacc-2567", "nacc-2568", "nacc-2569", "moph-moit-2568", "ovec-2569"}
+    assert set(RULESET_IDS) >= {
+        "nacc-2566",
+        "nacc-2567",
+        "nacc-2568",
+        "nacc-2569",
+        "nacc-2570",
+        "ovec-2569",
+        "ovec-2570",
+        "moph-moit-2568",
+        "moph-moit-2569",
+        "moph-moit-2570",
+    }
     for rs_id in RULESET_IDS:
         rs = get_ruleset(rs_id)
         assert len(rs.rules) == rs.info.item_count
+
+
+PLACEHOLDER_PREFIX = "[ไม่ทราบ - คาดว่า]"
+
+
+def _catalog_title(cat: dict[str, object], item: dict[str, str]) -> str:
+    fy = int(str(cat["fiscal_year"]))
+    if item.get("placeholder") or str(item.get("confidence")) == "?":
+        return item["title_th"]
+    title = item.get("title_generic_th", item["title_th"]).replace("{fy}", str(fy)).replace("{fy-1}", str(fy - 1))
+    return title.replace(PLACEHOLDER_PREFIX, "").strip()
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/oit not present")
@@ -28,10 +50,35 @@ def test_all_rule_sets_validate() -> None:
 def test_every_catalog_item_has_a_rule(catalog: Path) -> None:
     cat = yaml.safe_load(catalog.read_text(encoding="utf-8"))
     rs = get_ruleset(cat["ruleset"])
+    assert rs.info.status == cat["status"], f"{cat['ruleset']}: status differs from {catalog.name}"
+    assert rs.info.year == int(cat["fiscal_year"])
+    assert rs.info.item_count == int(cat["item_count"])
     assert [r.code for r in rs.rules] == [it["code"] for it in cat["items"]]
     for rule, item in zip(rs.rules, cat["items"], strict=True):
-        assert rule.period == item["period"]
-        assert rule.placeholder == bool(item.get("placeholder") or str(item.get("confidence")) == "?")
+        where = f"{cat['ruleset']} {rule.code}"
+        assert rule.title_th == _catalog_title(cat, item), where
+        assert rule.period == item["period"], where
+        assert rule.confidence == str(item.get("confidence", "L"))[:1], where
+        assert rule.placeholder == bool(item.get("placeholder") or str(item.get("confidence")) == "?"), where
+
+
+CARRIED = ["nacc-2570", "ovec-2570", "moph-moit-2569", "moph-moit-2570"]
+
+
+@pytest.mark.parametrize("rs_id", CARRIED)
+def test_carried_rule_sets_exercise_their_own_years(rs_id: str) -> None:
+    """Cases of a carried-over rule set are re-dated: last year's document is the stale one, not two years ago."""
+    rs = get_ruleset(rs_id)
+    last, this = str(rs.info.year - 1), str(rs.info.year)
+    stale_with_last_year = 0
+    for rule in rs.rules:
+        for case in (rs.rule_dirs[rule.code] / "cases").glob("*"):
+            text = case.read_text(encoding="utf-8").translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+            if rule.period == "current_fy" and case.name.startswith("fail-stale-"):
+                stale_with_last_year += last in text and this not in text
+            if rule.period == "previous_fy" and case.name.startswith("pass-"):
+                assert last in text, f"{case}: a previous-year item's pass case needs a {last} document"
+    assert stale_with_last_year >= 3, f"{rs_id}: too few stale cases dated {last}"
 
 
 @pytest.mark.parametrize("rs_id", RULESET_IDS)
@@ -72,7 +119,7 @@ def test_cli_rules_validate_and_test_pass_for_every_rule_set() -> None:
     runner = CliRunner()
     v = runner.invoke(main, ["rules", "validate"])
     assert v.exit_code == 0, v.output
-    assert "175" in v.output
+    assert "270" in v.output
     t = runner.invoke(main, ["rules", "test", "-q"])
     assert t.exit_code == 0, t.output
     assert "FP=0" in t.output
