@@ -210,6 +210,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         "year": opts.year,
         "ruleset": rs.id,
         "ruleset_status": rs.info.status,
+        "ruleset_caveat": rs.caveat_th,
         "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "run_id": run_id,
         "mode": "submissions" if form is not None else "discovery",

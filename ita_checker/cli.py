@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ita_checker.cli_options import agency_type_callback, year_callback
 from ita_checker.errors import InputError, StorageError
 from ita_checker.models import VERDICT_ORDER, VERDICT_TH, AgencyType
 
@@ -98,8 +99,18 @@ def _items_table(result: dict[str, Any]) -> Table:
 
 @main.command()
 @click.argument("site_url")
-@click.option("--year", type=int, required=True, help="ปีงบประมาณ พ.ศ. เช่น 2569 / fiscal year (B.E.)")
-@click.option("--agency-type", required=True, type=click.Choice([t.value for t in AgencyType]))
+@click.option(
+    "--year",
+    type=int,
+    callback=year_callback,
+    help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีงบประมาณปัจจุบัน) / fiscal year (B.E.; default: current)",
+)
+@click.option(
+    "--agency-type",
+    required=True,
+    callback=agency_type_callback,
+    help="ประเภทหน่วยงาน: " + ", ".join(t.value for t in AgencyType) + " หรือชื่อไทย เช่น อบต., เทศบาล, โรงพยาบาล",
+)
 @click.option(
     "--submissions", type=click.Path(path_type=Path), help="แบบฟอร์ม URL (XLSX/CSV): ข้อ | ข้อมูล | URL | คำอธิบาย"
 )
@@ -166,6 +177,8 @@ def check(
     console.print(_items_table(res))
     counts = ", ".join(f"{VERDICT_TH[v]} {n}" for v, n in res["summary"]["counts"].items() if n)
     console.print(f"คะแนน / score: [bold]{res['summary']['score']}[/] / 100  ({counts})")
+    if res.get("ruleset_caveat"):
+        console.print(f"[yellow]⚠ {res['ruleset_caveat']}[/]")
     for kind, p in run.paths.items():
         console.print(f"{kind}: {p}")
 
@@ -206,20 +219,75 @@ def rules() -> None:
     """จัดการชุดกฎ / rule sets: list, validate, test."""
 
 
+@rules.command("diff")
+@click.argument("ruleset_a")
+@click.argument("ruleset_b")
+@click.option("--json", "as_json", is_flag=True, help="ผลเป็น JSON / machine-readable output")
+def rules_diff(ruleset_a: str, ruleset_b: str, as_json: bool) -> None:
+    """เทียบชุดกฎสองชุด / what changed between two rule sets (items, titles, periods, required elements)."""
+    import json
+
+    from ita_checker.rules.diff import PERIOD_TH, diff_json, diff_rulesets
+    from ita_checker.rules.loader import get_ruleset
+
+    a = _guarded(get_ruleset, ruleset_a)
+    b = _guarded(get_ruleset, ruleset_b)
+    changes = diff_rulesets(a, b)
+    if as_json:
+        click.echo(json.dumps(diff_json(a, b, changes), ensure_ascii=False, indent=2))
+        return
+    t = Table(title=f"{a.id} ({len(a.rules)} ข้อ) → {b.id} ({len(b.rules)} ข้อ)")
+    t.add_column("ข้อ", no_wrap=True)
+    t.add_column("เปลี่ยน", no_wrap=True)
+    t.add_column("รายละเอียด")
+    label = {"added": "[green]ข้อใหม่[/]", "removed": "[red]ตัดออก[/]", "changed": "[yellow]แก้ไข[/]"}
+    for c in changes:
+        lines: list[str] = []
+        if c.change == "added":
+            lines.append(f"{c.title_b} ({PERIOD_TH[c.period_b or 'none']})")
+        elif c.change == "removed":
+            lines.append(str(c.title_a))
+        else:
+            if c.code_a != c.code:
+                lines.append(f"เลขข้อ: {c.code_a} → {c.code}")
+            if c.renamed:
+                lines.append(f"ชื่อ: {c.title_a} → {c.title_b}")
+            if c.period_a != c.period_b:
+                lines.append(f"ช่วงเวลา: {PERIOD_TH[c.period_a or 'none']} → {PERIOD_TH[c.period_b or 'none']}")
+            if c.elements_added:
+                lines.append("องค์ประกอบที่ต้องเพิ่ม: " + ", ".join(c.elements_added))
+            if c.elements_removed:
+                lines.append("องค์ประกอบที่ไม่ต้องมีแล้ว: " + ", ".join(c.elements_removed))
+            if c.placeholder_a and not c.placeholder_b:
+                lines.append("เกณฑ์ทราบแล้ว (เดิมเป็นข้อคาดการณ์)")
+        t.add_row(c.code, label[c.change], "\n".join(lines))
+    console.print(t)
+    if not changes:
+        console.print("ไม่มีความแตกต่างของรายการข้อ / no item differences")
+
+
 @rules.command("list")
 def rules_list() -> None:
     """แสดงชุดกฎ / list rule sets."""
     from ita_checker.rules.loader import list_rulesets, load_ruleset
 
     t = Table()
-    for col in ("ruleset", "ปี", "สถานะ", "ข้อ", "ใช้กับ"):
+    for col in ("ruleset", "ปี", "สถานะ", "ข้อ", "ความเชื่อมั่นต่ำ", "ใช้กับ"):
         t.add_column(col)
     for d in list_rulesets():
         rs, problems = load_ruleset(d)
         if rs is None:
-            t.add_row(d.name, "-", f"[red]{len(problems)} errors[/]", "-", "-")
+            t.add_row(d.name, "-", f"[red]{len(problems)} errors[/]", "-", "-", "-")
         else:
-            t.add_row(rs.id, str(rs.info.year), rs.info.status, str(len(rs.rules)), ", ".join(rs.info.applies_to))
+            status = "ฉบับคาดการณ์ (provisional)" if rs.info.status == "provisional" else "ยืนยันแล้ว (confirmed)"
+            t.add_row(
+                rs.id,
+                str(rs.info.year),
+                status,
+                str(len(rs.rules)),
+                f"{rs.weak_items} ข้อ",
+                ", ".join(rs.info.applies_to),
+            )
     console.print(t)
 
 

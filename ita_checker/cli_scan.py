@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ita_checker.cli_options import year_callback
 from ita_checker.models import VERDICT_TH, AgencyType
 
 console = Console(highlight=False)
@@ -27,7 +28,12 @@ def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 @click.command()
 @click.option("--registry", type=click.Path(path_type=Path), required=True, help="ทะเบียนหน่วยงาน (XLSX/CSV)")
-@click.option("--year", type=int, required=True, help="ปีงบประมาณ พ.ศ. / fiscal year (B.E.)")
+@click.option(
+    "--year",
+    type=int,
+    callback=year_callback,
+    help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีงบประมาณปัจจุบัน) / fiscal year (B.E.; default: current)",
+)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="โฟลเดอร์ผลลัพธ์ (ค่าเริ่มต้น outputs/scan-YYYY)")
 @click.option(
     "--submissions",

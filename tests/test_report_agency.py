@@ -519,3 +519,28 @@ def test_xlsx_page_text_is_never_a_formula(xlsx_path: Path) -> None:
                 assert "<f>" not in xml, name
                 assert "<f " not in xml, name
                 assert 't="e"' not in xml, name
+
+
+def test_provisional_rule_set_is_named_at_the_top_of_the_report(tmp_path: Path) -> None:
+    from ita_checker.rules.loader import get_ruleset
+
+    result = {
+        "schema": "ita-checker/result/v1",
+        "agency": {"name": "อบต.ตัวอย่าง", "type": "local", "site": "https://example.go.th"},
+        "year": 2570,
+        "ruleset": "nacc-2570",
+        "ruleset_status": "provisional",
+        "ruleset_caveat": get_ruleset("nacc-2570").caveat_th,
+        "checked_at": "2026-12-02T09:00:00+07:00",
+        "summary": {"score": 50, "counts": {}},
+        "items": [],
+    }
+    out = tmp_path / "r.html"
+    render_agency_html(result, out)
+    page = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    note = page.select_one("header .ruleset-caveat")
+    assert note is not None
+    assert "ชุดเกณฑ์ปี 2570 (nacc-2570) ยังเป็นฉบับคาดการณ์" in note.get_text()
+    result.pop("ruleset_caveat")
+    render_agency_html(result, out)
+    assert BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").select_one(".ruleset-caveat") is None

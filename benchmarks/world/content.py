@@ -354,6 +354,13 @@ def annual_plan(ctx: Ctx) -> Content:
         )
     ]
     c.blocks.append(Block("", table(["ลำดับ", "โครงการ", "งบประมาณ (บาท)", "ระยะเวลา"], rows)))
+    c.blocks.append(
+        Block(
+            "progress",
+            "<h3>รายงานความก้าวหน้าการดำเนินงานและการใช้จ่ายงบประมาณ รอบ 6 เดือน</h3>"
+            + table(["โครงการ", "ผลการเบิกจ่าย (บาท)"], [[p, baht(ctx.rng)] for _, p, _, _ in rows]),
+        )
+    )
     return c
 
 

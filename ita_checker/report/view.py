@@ -105,6 +105,7 @@ class AgencyReport:
     site: Link
     year: int
     ruleset: str
+    ruleset_caveat: str | None
     checked_at: str
     checked_at_th: str
     score: float
@@ -271,6 +272,7 @@ def build_agency_report(result: dict[str, Any]) -> AgencyReport:
         site=safe_link(str(agency.get("site", ""))),
         year=int(result.get("year", 0)),
         ruleset=str(result.get("ruleset", "")),
+        ruleset_caveat=result.get("ruleset_caveat"),
         checked_at=checked_at,
         checked_at_th=format_checked_at_th(checked_at),
         score=score,

@@ -37,6 +37,24 @@ class RuleSet:
     def id(self) -> str:
         return self.info.ruleset
 
+    @property
+    def weak_items(self) -> int:
+        """Items whose criteria rest on one weak source or none (confidence L or ?)."""
+        return sum(1 for r in self.rules if r.confidence in ("L", "?"))
+
+    @property
+    def caveat_th(self) -> str | None:
+        """The warning every output carries for a provisional or low-confidence rule set; None when confirmed."""
+        if self.info.status == "confirmed" and self.weak_items == 0:
+            return None
+        kind = "ยังเป็นฉบับคาดการณ์ (provisional)" if self.info.status == "provisional" else "มีข้อที่เกณฑ์ยังไม่แน่นอน"
+        return (
+            f"ชุดเกณฑ์ปี {self.info.year} ({self.id}) {kind}: ความเชื่อมั่นต่ำ {self.weak_items} จาก {len(self.rules)} ข้อ "
+            "รายการข้อและเกณฑ์อาจต่างจากคู่มือการประเมินจริง คะแนนจึงเป็นเพียงการประมาณ "
+            f"/ rule set {self.id} is {self.info.status}; {self.weak_items} of {len(self.rules)} items have "
+            "low-confidence criteria, so the score is an estimate"
+        )
+
 
 @dataclass(frozen=True)
 class RuleProblem:
@@ -216,11 +234,12 @@ def find_ruleset(*, year: int, agency_type: str, root: Path | None = None) -> Ru
         if rs.info.year == year and agency_type in rs.info.applies_to:
             candidates.append(rs)
     if not candidates:
-        loaded = [load_ruleset(d)[0] for d in list_rulesets(root)]
-        years = sorted({rs.info.year for rs in loaded if rs is not None})
+        loaded = [rs for rs in (load_ruleset(d)[0] for d in list_rulesets(root)) if rs is not None]
+        for_type = sorted(f"{rs.info.year} ({rs.id})" for rs in loaded if agency_type in rs.info.applies_to)
+        have = ", ".join(for_type) or "-"
         raise InputError(
-            f"ไม่มีชุดกฎสำหรับปีงบประมาณ {year} ประเภท {agency_type} (มีปี: {years}) / "
-            f"no rule set for year {year} and agency type {agency_type}; available years: {years}"
+            f"ไม่มีชุดกฎสำหรับปีงบประมาณ {year} ประเภท {agency_type} (ที่มีสำหรับประเภทนี้: {have}) / "
+            f"no rule set for year {year} and agency type {agency_type}; this type has: {have}"
         )
     # The general NACC list wins over variants (OVEC colleges) when both apply; pass --ruleset for a variant.
     candidates.sort(key=lambda rs: (-len(rs.info.applies_to), rs.id))
