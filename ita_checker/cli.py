@@ -279,14 +279,16 @@ def rules_list() -> None:
         if rs is None:
             t.add_row(d.name, "-", f"[red]{len(problems)} errors[/]", "-", "-", "-")
         else:
-            status = "ฉบับคาดการณ์ (provisional)" if rs.info.status == "provisional" else "ยืนยันแล้ว (confirmed)"
+            status = "ฉบับคาดการณ์" if rs.info.status == "provisional" else "ยืนยันแล้ว"
+            types = rs.info.applies_to
+            used_by = f"ทั่วไป {len(types)} ประเภท" if len(types) >= 6 else ", ".join(types)
             t.add_row(
                 rs.id,
                 str(rs.info.year),
                 status,
                 str(len(rs.rules)),
                 f"{rs.weak_items} ข้อ",
-                ", ".join(rs.info.applies_to),
+                used_by,
             )
     console.print(t)
 
