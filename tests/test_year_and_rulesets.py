@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from click.testing import CliRunner
@@ -16,12 +16,20 @@ from ita_checker.rules.loader import find_ruleset, get_ruleset
 from ita_checker.thaidate import fiscal_year_of
 
 
-def test_current_fiscal_year_follows_bangkok_date() -> None:
+def test_current_fiscal_year_follows_bangkok_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, tzinfo
+
+    from ita_checker import cli_options
+
+    class Late(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Late:  # type: ignore[override]
+            return cls(2026, 9, 30, 17, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(cli_options, "datetime", Late)
+    assert current_fiscal_year() == 2570  # 30 Sep 17:30 UTC is already 1 Oct 2569 B.E. in Bangkok
     assert fiscal_year_of(date(2026, 12, 2)) == 2570
     assert fiscal_year_of(date(2026, 9, 30)) == 2569
-    assert current_fiscal_year() == fiscal_year_of(date.today()) or current_fiscal_year() - 1 == fiscal_year_of(
-        date.today()
-    )
 
 
 @pytest.mark.parametrize(
