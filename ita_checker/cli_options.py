@@ -19,12 +19,11 @@ def current_fiscal_year() -> int:
     return fiscal_year_of(datetime.now(BANGKOK).date())
 
 
-def parse_year(value: int | None, *, announce: bool = True) -> int:
+def parse_year(value: int | None) -> int:
     """A B.E. fiscal year; None means the current one (said on stderr); a C.E. year is bad input."""
     if value is None:
         fy = current_fiscal_year()
-        if announce:
-            click.echo(f"ใช้ปีงบประมาณปัจจุบัน พ.ศ. {fy} (ระบุ --year เพื่อเลือกปีอื่น) / using current fiscal year {fy}", err=True)
+        click.echo(f"ใช้ปีงบประมาณปัจจุบัน พ.ศ. {fy} (ระบุ --year เพื่อเลือกปีอื่น) / using current fiscal year {fy}", err=True)
         return fy
     if 1900 <= value <= 2200:
         fy = current_fiscal_year()
