@@ -214,7 +214,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "run_id": run_id,
         "mode": "submissions" if form is not None else "discovery",
-        "summary": summary(items),
+        "summary": summary(items, rs.id),
         "items": items,
         "crawl": {
             "pages_fetched": sum(1 for f in fetches if f.ok and f.source != "linked"),

@@ -153,7 +153,7 @@ def apply_overrides(result: dict[str, Any], overrides: Mapping[str, Override]) -
         item["reasons"] = [note, *[r for r in item.get("reasons", []) if not str(r).startswith("ผู้ตรวจ ")]]
         applied.append(str(item["code"]))
     if applied:
-        result["summary"] = summary(result["items"])
+        result["summary"] = summary(result["items"], str(result.get("ruleset", "")) or None)
     return applied
 
 

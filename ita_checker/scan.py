@@ -103,6 +103,17 @@ class ScanOutcome:
     def internal_errors(self) -> int:
         return sum(1 for o in self.outcomes if o.status == "error")
 
+    def rulesets_used(self) -> list[tuple[str, str, str, int]]:
+        """(rule set, status, caveat or "", agencies checked with it) for every rule set this scan used."""
+        seen: dict[str, tuple[str, str, int]] = {}
+        for o in self.outcomes:
+            if o.result is None:
+                continue
+            rid = str(o.result.get("ruleset", ""))
+            status, caveat, n = seen.get(rid, (str(o.result.get("ruleset_status") or ""), "", 0))
+            seen[rid] = (status, str(o.result.get("ruleset_caveat") or caveat), n + 1)
+        return [(rid, st, cav, n) for rid, (st, cav, n) in sorted(seen.items())]
+
     def summary_line(self) -> str:
         done = sum(1 for o in self.outcomes if o.status == "done")
         under = len(self.province.under_line)

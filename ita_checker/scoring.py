@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ita_checker.models import VERDICT_ORDER
+from ita_checker.standing import standing
 
 AT_RISK = ("unreachable", "needs_review")
 
@@ -25,12 +26,16 @@ def score(counts: Mapping[str, int]) -> float:
     return round(100.0 * counts.get("pass", 0) / applicable, 2)
 
 
-def summary(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def summary(items: Sequence[Mapping[str, Any]], ruleset: str | None = None) -> dict[str, Any]:
+    """Score, counts and at-risk items; with ``ruleset``, also where the score stands on its result scale."""
     counts = verdict_counts(items)
-    return {
+    out: dict[str, Any] = {
         "score": score(counts),
         "counts": counts,
         "applicable": sum(n for v, n in counts.items() if v != "not_applicable"),
         "at_risk": sum(counts[v] for v in AT_RISK),
         "at_risk_codes": [str(it["code"]) for it in items if it["verdict"] in AT_RISK],
     }
+    if ruleset is not None:
+        out["standing"] = standing(out["score"], ruleset)
+    return out

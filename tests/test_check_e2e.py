@@ -189,7 +189,7 @@ def test_cli_bad_input_exit_2_without_traceback(tmp_path, site, args, needle):
     assert "Traceback" not in p.stderr
 
 
-@pytest.mark.parametrize("year", [2566, 2567, 2568, 2569])
+@pytest.mark.parametrize("year", [2566, 2567, 2568, 2569, 2570])
 def test_every_year_lists_every_catalog_item(tmp_path, site, year):
     res = run_check(_opts(tmp_path, site.base_url, year=year, screenshots=False)).result
     validate_result(res)

@@ -126,6 +126,7 @@ def test_xlsx_layout(scan, tmp_path):
         "การเปลี่ยนแปลง",
         "ผู้ตรวจกำหนดผล",
         "ปัญหานำเข้า",
+        "ชุดเกณฑ์",
     ]
     for ws in wb.worksheets:
         assert ws.freeze_panes in ("A2", "C2")

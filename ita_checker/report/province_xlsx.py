@@ -53,6 +53,7 @@ def _colour_verdicts(ws: Worksheet, first_row: int, columns: Sequence[int]) -> N
 
 
 _VERDICT_BY_LABEL = {th: v for v, th in VERDICT_TH.items()}
+STATUS_TH_RULESET = {"confirmed": "ยืนยันแล้ว", "provisional": "ฉบับคาดการณ์"}
 
 
 def _score(value: object) -> float | None:
@@ -155,6 +156,12 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
     )  # fmt: skip
     _colour_verdicts(overrides_ws, 2, (4, 5))
     _sheet(wb, "ปัญหานำเข้า", [("ปัญหา", 140)], [[p] for p in scan.problems])
+    _sheet(
+        wb,
+        "ชุดเกณฑ์",
+        [("ชุดเกณฑ์", 18), ("สถานะ", 14), ("จำนวนหน่วยงาน", 14), ("หมายเหตุ", 120)],
+        [[rid, STATUS_TH_RULESET.get(st, st), n, cav] for rid, st, cav, n in scan.rulesets_used()],
+    )
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".tmp")
     wb.save(tmp)

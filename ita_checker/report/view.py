@@ -96,6 +96,30 @@ class VerdictCount:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """The OIT score against its result scale's line (summary.standing in result.json)."""
+
+    pass_line: str | None
+    meets_pass_line: bool | None
+    best_possible: str | None
+    note_th: str
+
+
+def _standing(raw: Any) -> Standing | None:
+    if not isinstance(raw, dict) or not raw.get("note_th"):
+        return None
+    line = raw.get("pass_line")
+    meets = raw.get("meets_pass_line")
+    best = raw.get("best_possible")
+    return Standing(
+        pass_line=format_score(float(line)) if isinstance(line, int | float) else None,
+        meets_pass_line=meets if isinstance(meets, bool) else None,
+        best_possible=str(best) if best else None,
+        note_th=str(raw["note_th"]),
+    )
+
+
+@dataclass(frozen=True)
 class AgencyReport:
     """Everything a per-agency report shows, in display order."""
 
@@ -110,6 +134,7 @@ class AgencyReport:
     checked_at_th: str
     score: float
     score_text: str
+    standing: Standing | None
     counts: list[VerdictCount]
     total_items: int
     items: list[ItemView]
@@ -277,6 +302,7 @@ def build_agency_report(result: dict[str, Any]) -> AgencyReport:
         checked_at_th=format_checked_at_th(checked_at),
         score=score,
         score_text=format_score(score),
+        standing=_standing(summary.get("standing")),
         counts=counts,
         total_items=len(items),
         items=items,

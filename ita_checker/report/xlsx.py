@@ -133,6 +133,10 @@ def _write_summary(ws: Worksheet, report: AgencyReport) -> None:
         ("คะแนน (0–100)", report.score, ""),
         ("จำนวนข้อทั้งหมด", report.total_items, ""),
     ]
+    if report.ruleset_caveat:
+        rows.insert(5, ("หมายเหตุชุดเกณฑ์", report.ruleset_caveat, ""))
+    if report.standing is not None:
+        rows.append(("เทียบระดับผล ITA", report.standing.note_th, ""))
     row = 2
     for label, value, code in rows:
         set_cell(ws, row, 1, label).font = HEADER_FONT
