@@ -19,7 +19,7 @@ from typing import Any
 from benchmarks.baseline import baseline_verdicts
 from benchmarks.world.generator import build_world
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.demosrv import RunningSite, SiteConfig, serve
+from ita_checker.demo.server import RunningSite, SiteConfig, serve
 
 VERDICTS = ("pass", "fail", "stale", "incomplete", "unreachable", "needs_review", "not_applicable")
 SHORT = {"pass": "pass", "fail": "fail", "stale": "stale", "incomplete": "incompl", "unreachable": "unreach"}

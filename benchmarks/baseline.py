@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pymupdf
 
+from ita_checker.inputs.submissions import read_submissions
 from ita_checker.rules.loader import find_ruleset
-from ita_checker.submissions import read_submissions
 
 _YEAR = re.compile(r"(ประจำ)?(ปีงบประมาณ|ปี)?\s*(พ\.ศ\.)?\s*25\d\d")
 _SPLIT = re.compile(r"[\s()\[\]/,]+")

@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.world.generator import build_world
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.demosrv import SiteConfig, serve
+from ita_checker.demo.server import SiteConfig, serve
 
 
 def pick_agency(world: Path, wanted: str | None) -> dict[str, Any]:

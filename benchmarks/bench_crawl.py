@@ -19,9 +19,9 @@ from typing import Any
 
 from benchmarks.sites import make_tree_site, serve_dir
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.crawl import run_crawl
-from ita_checker.crawljob import CrawlJob
-from ita_checker.store import Store
+from ita_checker.crawl.job import CrawlJob
+from ita_checker.crawl.process import run_crawl
+from ita_checker.store.blobs import Store
 
 OUT = Path("outputs/bench")
 

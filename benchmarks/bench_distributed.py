@@ -17,8 +17,8 @@ from typing import Any
 
 from benchmarks.services import missing_services, start_postgres, start_redis
 from benchmarks.sites import ROOT, make_small_agency_site, write_registry_csv
-from ita_checker.demosrv import SiteConfig, serve
-from ita_checker.history_sql import SqlHistory
+from ita_checker.demo.server import SiteConfig, serve
+from ita_checker.store.history_sql import SqlHistory
 
 
 def run_scan(tmp: Path, registry: Path, redis_url: str, db_url: str, workers: int, scan_id: str) -> dict[str, Any]:

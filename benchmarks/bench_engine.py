@@ -11,12 +11,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.world.generator import build_world
-from ita_checker.evidence import EvidenceDoc
 from ita_checker.extract.dispatch import extract, sniff_kind
 from ita_checker.extract.document import Document
+from ita_checker.extract.evidence import EvidenceDoc
 from ita_checker.rules.engine import judge_bundle
 from ita_checker.rules.loader import get_ruleset
-from ita_checker.store import FetchRecord
+from ita_checker.store.blobs import FetchRecord
 
 KINDS = (".html", ".htm", ".pdf", ".docx", ".xlsx")
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ita_checker.demosrv import SiteConfig, serve
+from ita_checker.demo.server import SiteConfig, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ROOT / "tests" / "sites" / "crawl" / "www" / "files"

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
-from ita_checker.netguard import Guard
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

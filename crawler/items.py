@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ita_checker.store import FetchRecord
+from ita_checker.store.blobs import FetchRecord
 
 
 @dataclass

@@ -8,9 +8,9 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.responsetypes import responsetypes
 
+from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
-from ita_checker.netguard import Guard
-from ita_checker.store import FetchRecord, Store
+from ita_checker.store.blobs import FetchRecord, Store
 
 
 class RefusedByGuard(IgnoreRequest):

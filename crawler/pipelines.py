@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import FetchedItem, LinkEdge
-from ita_checker.store import Store
+from ita_checker.store.blobs import Store
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from crawler import settings as default_settings
 from crawler.browser import browser_settings, configure_guard
 from crawler.pipelines import STORE_ERROR_STAT
 from crawler.spiders.agency import AgencySpider
-from ita_checker.crawl import EXIT_STORE, STORE_ERROR_PREFIX
-from ita_checker.crawljob import CrawlJob
-from ita_checker.netguard import Guard
+from ita_checker.crawl.job import CrawlJob
+from ita_checker.crawl.netguard import Guard
+from ita_checker.crawl.process import EXIT_STORE, STORE_ERROR_PREFIX
 
 
 def build_settings(job: CrawlJob) -> Settings:

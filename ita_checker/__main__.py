@@ -1,5 +1,5 @@
 """``python -m ita_checker`` runs the command line."""
 
-from ita_checker.cli import main
+from ita_checker.cli.main import main
 
 main()

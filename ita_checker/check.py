@@ -12,27 +12,28 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ita_checker.crawl import run_crawl
-from ita_checker.crawljob import CrawlJob
+from ita_checker.crawl.job import CrawlJob
+from ita_checker.crawl.netguard import Guard
+from ita_checker.crawl.process import run_crawl
 from ita_checker.errors import BlockedTarget, InputError, StorageError
-from ita_checker.evidence import EvidenceIndex, build_index
+from ita_checker.extract.evidence import EvidenceIndex, build_index
+from ita_checker.inputs.submissions import SubmissionForm, read_submissions
 from ita_checker.models import AgencyType
-from ita_checker.netguard import Guard
+from ita_checker.options import CrawlSettings
 from ita_checker.result import SCHEMA_ID, write_outputs
 from ita_checker.rules.engine import judge_item
 from ita_checker.rules.loader import RuleSet, find_ruleset, get_ruleset
-from ita_checker.scoring import summary
-from ita_checker.store import FetchRecord, Store
-from ita_checker.submissions import SubmissionForm, read_submissions
+from ita_checker.scoring.agency import summary
+from ita_checker.store.blobs import FetchRecord, Store
 
 log = logging.getLogger("ita_checker.check")
 
 TOPIC_KEYWORDS_PER_ITEM = 25
 
 
-@dataclass
-class CheckOptions:
-    """Inputs of ``ita-checker check`` (the stable CLI contract, see README)."""
+@dataclass(kw_only=True)
+class CheckOptions(CrawlSettings):
+    """Inputs of ``ita-checker check`` (the stable CLI contract, see README); crawl options from CrawlSettings."""
 
     site: str
     year: int
@@ -40,28 +41,23 @@ class CheckOptions:
     submissions: Path | None = None
     name: str | None = None
     out_dir: Path | None = None
-    allow_private: bool = False
-    allowed_hosts: list[str] = field(default_factory=list)
-    ruleset: str | None = None
-    store_dir: Path = Path("outputs/store")
-    max_pages: int = 60
-    max_depth: int = 2
-    max_documents: int = 80
-    ocr: bool = True
-    obey_robots: bool = True
-    browser: str = "auto"  # auto | always | never
-    screenshots: bool = True
     resume: bool = True  # continue an interrupted run of the same agency/site/year instead of starting over
-    crawl_timeout_s: float = 1800.0
-    timeout_s: float = 20.0  # per request
     form: SubmissionForm | None = None  # an already-read form (province scans); takes precedence over submissions
 
 
 @dataclass
 class CheckRun:
+    """One computed check: the result dict, where its outputs go, and the paths written (empty until written)."""
+
     result: dict[str, Any]
-    paths: dict[str, Path]
+    out_dir: Path
     duration_s: float
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def write(self) -> dict[str, Path]:
+        """Write result.json, report.html and report.xlsx once, atomically each."""
+        self.paths = write_outputs(self.result, self.out_dir)
+        return self.paths
 
 
 def validate_site(site: str) -> str:
@@ -97,7 +93,7 @@ def _attach_screenshots(
     items: list[dict[str, Any]], index: EvidenceIndex, guard: Guard, *, store_dir: Path, out_dir: Path
 ) -> list[str]:
     """Screenshot the first HTML evidence page of each item and reference it from the evidence entry."""
-    from ita_checker.screenshots import ShotRequest, chromium_available, take_screenshots
+    from ita_checker.crawl.screenshots import ShotRequest, chromium_available, take_screenshots
 
     wanted: dict[str, ShotRequest] = {}
     for it in items:
@@ -117,7 +113,14 @@ def _attach_screenshots(
 
 
 def run_check(opts: CheckOptions) -> CheckRun:
-    """Check one agency site and write result.json, report.html and report.xlsx.
+    """Check one agency site and write result.json, report.html and report.xlsx (the ``check`` command)."""
+    run = compute_check(opts)
+    run.write()
+    return run
+
+
+def compute_check(opts: CheckOptions) -> CheckRun:
+    """Check one agency site; nothing is written but the crawl log and screenshots (the caller writes outputs).
 
     Raises InputError (exit 2) for bad input or a refused target before any request is made.
     """
@@ -227,5 +230,4 @@ def run_check(opts: CheckOptions) -> CheckRun:
         "timings": timings,
         "notes": notes,
     }
-    paths = write_outputs(result, out_dir)
-    return CheckRun(result=result, paths=paths, duration_s=time.monotonic() - t0)
+    return CheckRun(result=result, out_dir=out_dir, duration_s=time.monotonic() - t0)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild the generated files of the bundled demo sites (ita_checker/demo_sites/<site>/www/).
+# Rebuild the generated files of the bundled demo sites (ita_checker/demo/sites/<site>/www/).
 #
 #   scripts/demo_docs/<site>/pages/...      page fragments + _layout.html  -> www/<same path>
 #                                            (render_pages.py; the อบต. site is written in windows-874)
@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 SRC="$ROOT/scripts/demo_docs"
-DEST="$ROOT/ita_checker/demo_sites"
+DEST="$ROOT/ita_checker/demo/sites"
 
 if ! command -v soffice >/dev/null 2>&1; then
   echo "build_demo_docs: soffice not found (apt-get install libreoffice-writer-nogui)" >&2
@@ -68,9 +68,9 @@ while IFS= read -r -d '' pdf; do
   fi
 done < <(find "$DEST" -name '*.pdf' -print0)
 total=$(du -sb "$DEST" | cut -f1)
-echo "demo_sites total: $((total / 1024)) KB (limit 2048 KB)"
+echo "demo sites total: $((total / 1024)) KB (limit 2048 KB)"
 if [ "$total" -ge 2097152 ]; then
-  echo "WARNING: demo_sites is larger than 2 MB" >&2
+  echo "WARNING: demo sites is larger than 2 MB" >&2
   status=1
 fi
 exit "$status"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ita_checker.demo import write_submissions
-from ita_checker.demosrv import RunningSite, SiteConfig, serve
+from ita_checker.demo.runner import write_submissions
+from ita_checker.demo.server import RunningSite, SiteConfig, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.demosrv import SiteConfig, serve
+from ita_checker.demo.server import SiteConfig, serve
 from ita_checker.errors import BlockedTarget, InputError
 from ita_checker.result import validate_result
 from ita_checker.rules.loader import get_ruleset

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ita_checker.crawl import run_crawl
-from ita_checker.crawljob import CrawlJob
-from ita_checker.demosrv import SiteConfig, serve
-from ita_checker.evidence import build_index
-from ita_checker.store import Store
+from ita_checker.crawl.job import CrawlJob
+from ita_checker.crawl.process import run_crawl
+from ita_checker.demo.server import SiteConfig, serve
+from ita_checker.extract.evidence import build_index
+from ita_checker.store.blobs import Store
 
 from .conftest import SITES
 

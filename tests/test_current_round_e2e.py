@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ita_checker import cli_options
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.cli import main
-from ita_checker.demosrv import SiteConfig, serve
+from ita_checker.cli import options as cli_options
+from ita_checker.cli.main import main
+from ita_checker.demo.server import SiteConfig, serve
 from ita_checker.result import validate_result
 from ita_checker.rules.loader import get_ruleset
-from ita_checker.standing import standing
+from ita_checker.scoring.standing import standing
 
 from .conftest import SITES
 

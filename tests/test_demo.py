@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ita_checker.demo import load_demo_sites, run_demo
+from ita_checker.demo.runner import load_demo_sites, run_demo
 from ita_checker.result import validate_result
 
 

@@ -16,8 +16,8 @@ import redis
 
 from benchmarks.services import missing_services, start_postgres, start_redis
 from benchmarks.sites import make_small_agency_site, write_registry_csv
-from ita_checker.demosrv import SiteConfig, serve
-from ita_checker.history_sql import SqlHistory
+from ita_checker.demo.server import SiteConfig, serve
+from ita_checker.store.history_sql import SqlHistory
 
 from .conftest import ROOT
 

@@ -28,12 +28,12 @@ from twisted.python.failure import Failure
 
 from crawler.classify import classify_failure
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.cli import main as cli_main
-from ita_checker.crawl import run_crawl
-from ita_checker.crawljob import CrawlJob
-from ita_checker.demosrv import RunningSite, SiteConfig, serve
+from ita_checker.cli.main import main as cli_main
+from ita_checker.crawl.job import CrawlJob
+from ita_checker.crawl.process import run_crawl
+from ita_checker.demo.server import RunningSite, SiteConfig, serve
 from ita_checker.rules.loader import get_ruleset
-from ita_checker.store import Store
+from ita_checker.store.blobs import Store
 
 from .conftest import ROOT, SITES, write_submissions
 from .test_crawler import _marked_pids

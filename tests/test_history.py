@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from ita_checker.errors import InputError
-from ita_checker.history import History, HistoryBase, classify
-from ita_checker.history_sql import SqlHistory
-from ita_checker.overrides import Override
+from ita_checker.inputs.overrides import Override
+from ita_checker.store.history import History, HistoryBase, classify
+from ita_checker.store.history_sql import SqlHistory
 
 AGENCY = {"id": "A1", "name": "อบต.ทดสอบ", "type": "local", "site": "https://a1.example.go.th/"}
 

@@ -28,12 +28,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.cli import main as cli_main
-from ita_checker.crawl import run_crawl
-from ita_checker.crawljob import CrawlJob
-from ita_checker.demosrv import SiteConfig, serve
+from ita_checker.cli.main import main as cli_main
+from ita_checker.crawl.job import CrawlJob
+from ita_checker.crawl.process import run_crawl
+from ita_checker.demo.server import SiteConfig, serve
 from ita_checker.extract.sandbox import extract_limited
-from ita_checker.store import Store
+from ita_checker.store.blobs import Store
 
 CASES: dict[str, int] = {}
 
@@ -294,7 +294,7 @@ def test_oversized_downloads_are_stopped(hostile: Any, code: str, path: str, fai
 
 
 def test_broken_documents_end_to_end_give_needs_review(hostile: Any) -> None:
-    from ita_checker.evidence import build_index
+    from ita_checker.extract.evidence import build_index
 
     store = Store(hostile["paths"]["json"].parent.parent / "store")
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.crawl import CrawlError
-from ita_checker.demosrv import SiteConfig, serve
-from ita_checker.store import Store
+from ita_checker.crawl.process import CrawlError
+from ita_checker.demo.server import SiteConfig, serve
+from ita_checker.store.blobs import Store
 
 from .conftest import SITES, write_submissions
 

@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
+from ita_checker.crawl.netguard import Guard, forbidden_reason, parse_host_ip
 from ita_checker.errors import BlockedTarget, InputError
-from ita_checker.netguard import Guard, forbidden_reason, parse_host_ip
 
 FAKE_DNS: dict[str, list[str]] = {
     "www.example.go.th": ["203.150.1.10", "2001:4860:4860::8888"],

@@ -7,10 +7,10 @@ import copy
 import pytest
 
 from ita_checker.errors import InputError
-from ita_checker.history import History
-from ita_checker.overrides import Override, apply_overrides, evidence_hash, read_overrides
-from ita_checker.registry import Agency
-from ita_checker.scan import AgencyOutcome, ScanOptions, _override_states
+from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
+from ita_checker.inputs.registry import Agency
+from ita_checker.scan.local import AgencyOutcome, ScanOptions, _override_states
+from ita_checker.store.history import History
 
 
 def _result() -> dict:

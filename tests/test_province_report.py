@@ -8,13 +8,13 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from ita_checker.history import Change, Diff
-from ita_checker.overrides import Override
-from ita_checker.province import AgencyEntry, summarize
-from ita_checker.registry import Agency
+from ita_checker.inputs.overrides import Override
+from ita_checker.inputs.registry import Agency
 from ita_checker.report.province_html import write_province_html
 from ita_checker.report.province_xlsx import write_province_xlsx
-from ita_checker.scan import AgencyOutcome, OverrideState, ScanOutcome
+from ita_checker.scan.local import AgencyOutcome, OverrideState, ScanOutcome
+from ita_checker.scoring.province import AgencyEntry, summarize
+from ita_checker.store.history import Change, Diff
 
 CODES = [f"O{i}" for i in range(1, 11)]
 HOSTILE = '<script>alert("x")</script>อบต.'

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ita_checker.cli import main
+from ita_checker.cli.main import main
 from ita_checker.errors import InputError
-from ita_checker.registry import normalize_type, read_registry
+from ita_checker.inputs.registry import normalize_type, read_registry
 
 HEADER = ["รหัส", "ชื่อหน่วยงาน", "ประเภท", "จังหวัด", "อำเภอ", "เว็บไซต์"]
 
@@ -142,7 +142,7 @@ def test_template_command_writes_readable_blank_files(tmp_path, kind, name):
         assert reg.agencies == []
         assert reg.problems == []
     else:
-        from ita_checker.overrides import read_overrides
+        from ita_checker.inputs.overrides import read_overrides
 
         assert read_overrides(path) == ([], [])
 

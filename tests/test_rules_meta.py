@@ -114,7 +114,7 @@ def test_bad_rule_file_names_file_line_and_field(tmp_path: Path) -> None:
 def test_cli_rules_validate_and_test_pass_for_every_rule_set() -> None:
     from click.testing import CliRunner
 
-    from ita_checker.cli import main
+    from ita_checker.cli.main import main
 
     runner = CliRunner()
     v = runner.invoke(main, ["rules", "validate"])
@@ -129,7 +129,7 @@ def test_cli_rules_validate_and_test_pass_for_every_rule_set() -> None:
 def test_cli_rules_validate_reports_a_broken_rule(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from ita_checker.cli import main
+    from ita_checker.cli.main import main
 
     rs = tmp_path / "x-2569"
     (rs / "o01-a").mkdir(parents=True)

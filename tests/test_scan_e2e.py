@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from ita_checker.demosrv import SiteConfig, serve
-from ita_checker.history import History
+from ita_checker.demo.server import SiteConfig, serve
 from ita_checker.result import validate_result
-from ita_checker.scan import ScanOptions, run_scan
+from ita_checker.scan.local import ScanOptions, run_scan
+from ita_checker.store.history import History
 
 from .conftest import ROOT, SITES
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from ita_checker.check import CheckOptions, run_check
-from ita_checker.cli import main as cli_main
-from ita_checker.demosrv import RunningSite, SiteConfig, serve
-from ita_checker.store import Store
+from ita_checker.cli.main import main as cli_main
+from ita_checker.demo.server import RunningSite, SiteConfig, serve
+from ita_checker.store.blobs import Store
 
 from .conftest import SITES
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ita_checker.errors import InputError
-from ita_checker.submissions import (
+from ita_checker.inputs.submissions import (
     Submission,
     SubmissionForm,
     normalize_code,

@@ -1,4 +1,4 @@
-"""Tests for ita_checker.thaidate (B.E. years, fiscal years, dates and ranges)."""
+"""Tests for ita_checker.text.thaidate (B.E. years, fiscal years, dates and ranges)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ita_checker.thaidate import (
+from ita_checker.text.thaidate import (
     MONTHS_TH,
     MONTHS_TH_ABBR,
     DateRange,

@@ -1,4 +1,4 @@
-"""Tests for ita_checker.thaitext (normalisation and keyword matching)."""
+"""Tests for ita_checker.text.thaitext (normalisation and keyword matching)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ita_checker.thaitext import contains_any, match_key, normalize, snippet
+from ita_checker.text.thaitext import contains_any, match_key, normalize, snippet
 
 BROKEN_AM = re.compile("\u0e4d[\u0e48-\u0e4b]?\u0e32")
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from ita_checker.evidence import EvidenceDoc
 from ita_checker.extract.document import Document
 from ita_checker.extract.encoding import decode_html
+from ita_checker.extract.evidence import EvidenceDoc
 from ita_checker.extract.html import extract_html, is_document_url
 from ita_checker.rules.engine import judge_bundle
 from ita_checker.rules.loader import get_ruleset
-from ita_checker.scoring import score, summary
-from ita_checker.store import FetchRecord, Store
+from ita_checker.scoring.agency import score, summary
+from ita_checker.store.blobs import FetchRecord, Store
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>แผนปฏิบัติการป้องกันการทุจริต</title></head>
 <body><header><h1>อบต.ทดสอบ</h1></header><nav class="menu"><a href="/news">ข่าวประชาสัมพันธ์</a></nav>
@@ -157,7 +157,7 @@ def test_rule_document_kinds_and_min_documents(o23):
 
 
 def _index(site: str, docs: dict[str, EvidenceDoc], children: dict[str, dict[str, str]] | None = None):
-    from ita_checker.evidence import EvidenceIndex
+    from ita_checker.extract.evidence import EvidenceIndex
 
     return EvidenceIndex(site=site, by_url=docs, children=children or {})
 

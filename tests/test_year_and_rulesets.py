@@ -8,18 +8,18 @@ from datetime import UTC, date
 import pytest
 from click.testing import CliRunner
 
-from ita_checker.cli import main
-from ita_checker.cli_options import current_fiscal_year
+from ita_checker.cli.main import main
+from ita_checker.cli.options import current_fiscal_year
 from ita_checker.errors import InputError
 from ita_checker.rules.diff import diff_rulesets
 from ita_checker.rules.loader import find_ruleset, get_ruleset
-from ita_checker.thaidate import fiscal_year_of
+from ita_checker.text.thaidate import fiscal_year_of
 
 
 def test_current_fiscal_year_follows_bangkok_date(monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import datetime, tzinfo
 
-    from ita_checker import cli_options
+    from ita_checker.cli import options as cli_options
 
     class Late(datetime):
         @classmethod
@@ -70,7 +70,7 @@ def test_check_refuses_unknown_thai_type_and_accepts_known_ones() -> None:
     r = CliRunner().invoke(main, ["check", "http://127.0.0.1:9/", "--year", "2570", "--agency-type", "กระทรวง"])
     assert r.exit_code == 2
     assert "ไม่รู้จักประเภทหน่วยงาน" in r.output
-    from ita_checker.cli_options import agency_type_callback
+    from ita_checker.cli.options import agency_type_callback
 
     for th, en in [("อบต.", "local"), ("เทศบาล", "local"), ("โรงพยาบาล", "hospital"), ("สสอ.", "hospital")]:
         assert agency_type_callback(None, None, th) == en  # type: ignore[arg-type]

@@ -16,10 +16,10 @@ from twisted.python.failure import Failure
 from crawler.browser import settle
 from crawler.classify import classify_failure, classify_response
 from crawler.items import FetchedItem, LinkEdge
-from ita_checker.crawljob import CrawlJob
+from ita_checker.crawl.job import CrawlJob
 from ita_checker.extract.html import extract_html, is_document_url
-from ita_checker.store import FetchRecord
-from ita_checker.thaitext import contains_any, match_key
+from ita_checker.store.blobs import FetchRecord
+from ita_checker.text.thaitext import contains_any, match_key
 
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:")
 # Calendar-style and query-string traps: bounded per path.

@@ -48,7 +48,7 @@ def extract(body: bytes, *, url: str, content_type: str | None, ocr: bool = True
     if kind == "html":
         return extract_html(body, url=url, content_type=content_type)
     if kind == "text":
-        from ita_checker.thaitext import normalize
+        from ita_checker.text.thaitext import normalize
 
         t = normalize(body.decode("utf-8", "replace"))
         return Document(kind="text", text=t, full_text=t)
@@ -63,7 +63,7 @@ def _extract_image(body: bytes, *, ocr: bool) -> Document:
     from PIL import Image, UnidentifiedImageError
 
     from ita_checker.extract.ocr import OcrUnavailable, ocr_png
-    from ita_checker.thaitext import normalize
+    from ita_checker.text.thaitext import normalize
 
     try:
         with Image.open(io.BytesIO(body)) as im:

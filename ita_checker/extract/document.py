@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ita_checker.thaitext import match_key
+from ita_checker.text.thaitext import match_key
 
 
 @dataclass(frozen=True)

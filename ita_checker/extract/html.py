@@ -10,7 +10,7 @@ from lxml import etree
 
 from ita_checker.extract.document import Document, Image, Link
 from ita_checker.extract.encoding import decode_html
-from ita_checker.thaitext import normalize
+from ita_checker.text.thaitext import normalize
 
 DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|odt|ods|pptx?|jpe?g|png|gif|tiff?|zip|rar)(\?|#|$)", re.I)
 DOC_HOSTS = ("drive.google.com", "docs.google.com", "onedrive.live.com", "1drv.ms", "dropbox.com")

@@ -7,7 +7,7 @@ import re
 import zipfile
 
 from ita_checker.extract.document import Document
-from ita_checker.thaitext import normalize
+from ita_checker.text.thaitext import normalize
 
 MAX_CELLS = 200_000
 MAX_XML_BYTES = 30 * 1024 * 1024

@@ -8,7 +8,7 @@ import pymupdf
 
 from ita_checker.extract.document import Document
 from ita_checker.extract.ocr import OcrUnavailable, ocr_png
-from ita_checker.thaitext import normalize
+from ita_checker.text.thaitext import normalize
 
 log = logging.getLogger("ita_checker.extract")
 

@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from ita_checker.report.view import AgencyReport, build_agency_report
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
-STATIC_DIR = PACKAGE_DIR / "static"
+REPORT_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = REPORT_DIR / "templates"
+STATIC_DIR = REPORT_DIR / "static"
 
 
 def make_environment() -> Environment:

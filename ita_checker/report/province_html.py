@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ita_checker.history import Change
 from ita_checker.models import AGENCY_TYPE_TH, VERDICT_ORDER, VERDICT_TH
-from ita_checker.province import PASS_LINE, cell_float, cell_int
 from ita_checker.report.html import STATIC_DIR, load_css, make_environment
 from ita_checker.report.view import Link, format_checked_at_th, format_score, safe_link
+from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
+from ita_checker.store.history import Change
 
 if TYPE_CHECKING:
-    from ita_checker.scan import ScanOutcome
+    from ita_checker.scan.local import ScanOutcome
 
 VERDICT_MARK: dict[str, str] = {
     "pass": "✓",

@@ -12,12 +12,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ita_checker.models import AGENCY_TYPE_TH, VERDICT_ORDER, VERDICT_TH
-from ita_checker.province import PASS_LINE, cell_float, cell_int
 from ita_checker.report.province_html import STATUS_TH
 from ita_checker.report.xlsx import HEADER_FILL, HEADER_FONT, VERDICT_FILL, set_cell
+from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
 
 if TYPE_CHECKING:
-    from ita_checker.scan import ScanOutcome
+    from ita_checker.scan.local import ScanOutcome
 
 Value = str | float | int | None
 

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ita_checker.models import AGENCY_TYPE_TH, FAIL_CLASS_TH, VERDICT_ORDER, VERDICT_TH
-from ita_checker.thaidate import MONTHS_TH_ABBR as THAI_MONTHS_ABBR
+from ita_checker.text.thaidate import MONTHS_TH_ABBR as THAI_MONTHS_ABBR
 
 SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https"})
 

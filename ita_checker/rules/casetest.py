@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ita_checker.errors import InputError
-from ita_checker.evidence import EvidenceDoc
 from ita_checker.extract.document import Document
+from ita_checker.extract.evidence import EvidenceDoc
 from ita_checker.extract.html import extract_html
 from ita_checker.rules.engine import judge_bundle
 from ita_checker.rules.loader import RuleSet, get_ruleset, list_rulesets, rules_root
 from ita_checker.rules.model import Rule
-from ita_checker.store import FetchRecord
-from ita_checker.thaitext import normalize
+from ita_checker.store.blobs import FetchRecord
+from ita_checker.text.thaitext import normalize
 
 CASE_BASE = "https://www.example.go.th/page/"
 SPECIFIC = {"stale": "stale", "incomplete": "incomplete", "absent": "fail", "review": "needs_review"}

@@ -9,8 +9,8 @@ from datetime import date
 
 from ita_checker.rules.facts import BundleFacts
 from ita_checker.rules.model import Element
-from ita_checker.thaidate import MONTHS_TH, MONTHS_TH_ABBR, fy_window, months_in
-from ita_checker.thaitext import contains_any, match_key
+from ita_checker.text.thaidate import MONTHS_TH, MONTHS_TH_ABBR, fy_window, months_in
+from ita_checker.text.thaitext import contains_any, match_key
 
 PERSON = re.compile(
     r"(นางสาว|นาง|นาย(?!ก(องค์การ|เทศมนตรี|อบ[ตจ]|รัฐมนตรี|สภา))(?!อำเภอ)|น\.ส\.|ดร\.|ว่าที่ร(้อย)?\.?ต(รี)?\.?|ผศ\.|รศ\.|ศ\.|พ\.ต\.[อทต]\.)"

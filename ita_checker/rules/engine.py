@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ita_checker.evidence import EvidenceDoc, EvidenceIndex
+from ita_checker.extract.evidence import EvidenceDoc, EvidenceIndex
 from ita_checker.models import FAIL_CLASS_TH, Verdict
 from ita_checker.rules.checks import CHECKS, Ctx, period_window
 from ita_checker.rules.facts import BundleFacts, doc_facts
 from ita_checker.rules.model import Element, Rule
-from ita_checker.thaidate import format_th
-from ita_checker.thaitext import contains_any, match_key, normalize, snippet
+from ita_checker.text.thaidate import format_th
+from ita_checker.text.thaitext import contains_any, match_key, normalize, snippet
 
 OCR_REVIEW_BELOW = 60.0
 TRANSIENT = {"timeout", "connect", "dns", "server_error", "tls", "other"}

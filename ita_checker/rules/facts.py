@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ita_checker.evidence import EvidenceDoc
-from ita_checker.thaidate import (
+from ita_checker.extract.evidence import EvidenceDoc
+from ita_checker.text.thaidate import (
     find_be_years,
     find_dates,
     find_fiscal_years,
@@ -15,7 +15,7 @@ from ita_checker.thaidate import (
     find_year_ranges,
     fiscal_year_of,
 )
-from ita_checker.thaitext import match_key
+from ita_checker.text.thaitext import match_key
 
 
 @dataclass

@@ -16,12 +16,18 @@ from ita_checker.rules.model import Rule, RuleSetInfo
 Loc = tuple[str | int, ...]
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
 def rules_root() -> Path:
-    """The rules/ directory: $ITA_RULES_DIR, else the one beside the package (editable install)."""
+    """The rule sets: $ITA_RULES_DIR, else the copy inside an installed wheel, else rules/ of the checkout."""
     env = os.environ.get("ITA_RULES_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "rules"
+    packaged = PACKAGE_DIR / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return PACKAGE_DIR.parent / "rules"
 
 
 @dataclass

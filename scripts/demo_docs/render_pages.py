@@ -10,7 +10,7 @@ Placeholders: ``{{title}}`` and ``{{content}}`` in the layout, ``{{root}}`` anyw
 path from the page back to the site root, e.g. ``./`` or ``../../``). Links stay relative so a site
 works both at ``http://127.0.0.1:PORT/`` and under a sub-path.
 
-The output goes to ita_checker/demo_sites/<site>/www/<same relative path>, encoded as the site
+The output goes to ita_checker/demo/sites/<site>/www/<same relative path>, encoded as the site
 needs (the อบต. site is windows-874, the others UTF-8). Small placeholder executive photos are
 drawn with Pillow. Run through scripts/build_demo_docs.sh.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "scripts" / "demo_docs"
-DEST = ROOT / "ita_checker" / "demo_sites"
+DEST = ROOT / "ita_checker" / "demo" / "sites"
 
 # Output encoding per site. cp874 is Python's name for windows-874.
 ENCODING = {

@@ -11,26 +11,27 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ita_checker.check import CheckOptions, run_check
+from ita_checker.check import CheckOptions, compute_check
 from ita_checker.errors import InputError
-from ita_checker.history import Diff, History, HistoryBase
-from ita_checker.overrides import Override, apply_overrides, evidence_hash, read_overrides
-from ita_checker.province import AgencyEntry, ProvinceSummary, summarize
-from ita_checker.registry import Agency, Registry, read_registry
+from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
+from ita_checker.inputs.registry import Agency, Registry, read_registry
+from ita_checker.options import CrawlSettings
 from ita_checker.result import write_json_atomic, write_outputs
+from ita_checker.scoring.province import AgencyEntry, ProvinceSummary, summarize
+from ita_checker.store.history import Diff, History, HistoryBase
 
-log = logging.getLogger("ita_checker.scan")
+log = logging.getLogger("ita_checker.scan.local")
 
 STATE_FILE = "scan.json"
 
 
-@dataclass
-class ScanOptions:
-    """Inputs of ``ita-checker scan``."""
+@dataclass(kw_only=True)
+class ScanOptions(CrawlSettings):
+    """Inputs of ``ita-checker scan``; the crawl options (CrawlSettings) are passed on to every agency's check."""
 
     registry: Path
     year: int
@@ -39,14 +40,6 @@ class ScanOptions:
     overrides: Path | None = None
     workers: int = 2
     resume: bool = False
-    allow_private: bool = False
-    allowed_hosts: list[str] = field(default_factory=list)
-    store_dir: Path = Path("outputs/store")
-    ruleset: str | None = None
-    max_pages: int = 60
-    ocr: bool = True
-    screenshots: bool = True
-    browser: str = "auto"  # auto | always | never, as for check
     notify_cmd: str | None = None
     db_url: str | None = None  # history in this SQLAlchemy database instead of the store's SQLite file
 
@@ -54,7 +47,7 @@ class ScanOptions:
 def open_history(opts: ScanOptions) -> HistoryBase:
     """The scan history: ``--db URL`` through SQLAlchemy, else the SQLite file in the store (the default)."""
     if opts.db_url:
-        from ita_checker.history_sql import SqlHistory
+        from ita_checker.store.history_sql import SqlHistory
 
         return SqlHistory(opts.db_url)
     return History(opts.store_dir)
@@ -183,21 +176,14 @@ def check_one(
     if agency.id in reg.form_errors:
         return AgencyOutcome(agency, "input_error", error=reg.form_errors[agency.id])
     try:
-        run = run_check(
+        run = compute_check(
             CheckOptions(
+                **opts.crawl_settings(),
                 site=agency.site,
                 year=opts.year,
                 agency_type=agency.agency_type,
                 name=agency.name,
                 out_dir=agency_dir,
-                allow_private=opts.allow_private,
-                allowed_hosts=list(opts.allowed_hosts),
-                ruleset=opts.ruleset,
-                store_dir=opts.store_dir,
-                max_pages=opts.max_pages,
-                ocr=opts.ocr,
-                screenshots=opts.screenshots,
-                browser=opts.browser,
                 form=reg.forms.get(agency.id),
             )
         )
@@ -212,7 +198,7 @@ def check_one(
     result["scan_id"] = scan_id
     result["agency"].update({"id": agency.id, "province": agency.province, "district": agency.district})
     apply_overrides(result, overrides)
-    write_outputs(result, agency_dir)  # same three files as check, now with scan id and reviewer verdicts
+    write_outputs(result, agency_dir)  # the three files of check, written once, with scan id and reviewer verdicts
     return AgencyOutcome(agency, "done", result=result)
 
 

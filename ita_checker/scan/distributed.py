@@ -14,13 +14,21 @@ from dataclasses import dataclass, field
 import redis
 
 from ita_checker.errors import InputError
-from ita_checker.history_sql import SqlHistory
-from ita_checker.overrides import Override
-from ita_checker.registry import Registry, read_registry
-from ita_checker.scan import AgencyOutcome, ScanOptions, ScanOutcome, agency_dict, check_one, finalize, load_overrides
-from ita_checker.workqueue import WorkQueue
+from ita_checker.inputs.overrides import Override
+from ita_checker.inputs.registry import Registry, read_registry
+from ita_checker.scan.local import (
+    AgencyOutcome,
+    ScanOptions,
+    ScanOutcome,
+    agency_dict,
+    check_one,
+    finalize,
+    load_overrides,
+)
+from ita_checker.scan.workqueue import WorkQueue
+from ita_checker.store.history_sql import SqlHistory
 
-log = logging.getLogger("ita_checker.distributed")
+log = logging.getLogger("ita_checker.scan.distributed")
 
 FINISHED_KEEP_S = 6 * 3600  # a finished scan stays "current" this long, so late workers join it instead of a new one
 KEYS_KEEP_S = 7 * 24 * 3600  # queue keys of a finished scan are kept a week for inspection, then expire

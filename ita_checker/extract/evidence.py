@@ -11,9 +11,9 @@ from ita_checker.extract.dispatch import EXTRACTOR_VERSION, extract, sniff_kind
 from ita_checker.extract.document import Document
 from ita_checker.extract.html import is_document_url
 from ita_checker.extract.sandbox import extract_limited
-from ita_checker.store import FetchRecord, Store
+from ita_checker.store.blobs import FetchRecord, Store
 
-log = logging.getLogger("ita_checker.evidence")
+log = logging.getLogger("ita_checker.extract.evidence")
 
 
 @dataclass

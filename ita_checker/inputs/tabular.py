@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ita_checker.submissions import _read_tables
+from ita_checker.inputs.submissions import _read_tables
 
 HEADER_SCAN_ROWS = 16
 

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from ita_checker.check import CheckOptions, CheckRun, run_check
-from ita_checker.demosrv import RunningSite, SiteConfig, serve
+from ita_checker.demo.server import RunningSite, SiteConfig, serve
 
 DEMO_TIMEOUT_S = 4.0  # the demo's hanging page should not keep a newcomer waiting
 
@@ -34,7 +34,7 @@ class DemoSite:
 
 
 def demo_sites_dir() -> Path:
-    return Path(str(resources.files("ita_checker").joinpath("demo_sites")))
+    return Path(str(resources.files("ita_checker.demo").joinpath("sites")))
 
 
 def load_demo_sites(root: Path | None = None) -> list[DemoSite]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_checker.errors import InputError
-from ita_checker.overrides import Override, evidence_hash
+from ita_checker.inputs.overrides import Override, evidence_hash
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scan_runs (

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
-from ita_checker.netguard import Guard
 
-log = logging.getLogger("ita_checker.screenshots")
+log = logging.getLogger("ita_checker.crawl.screenshots")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

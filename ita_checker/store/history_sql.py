@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ita_checker.errors import InputError
-from ita_checker.history import HistoryBase, ScanRun
-from ita_checker.overrides import Override, evidence_hash
+from ita_checker.inputs.overrides import Override, evidence_hash
+from ita_checker.store.history import HistoryBase, ScanRun
 
 meta = sa.MetaData()
 T = sa.Text

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ita_checker.models import VERDICT_ORDER
-from ita_checker.standing import standing
+from ita_checker.scoring.standing import standing
 
 AT_RISK = ("unreachable", "needs_review")
 

@@ -14,10 +14,10 @@ from typing import Any
 import yaml
 
 from ita_checker.errors import InputError
+from ita_checker.inputs.submissions import normalize_code
+from ita_checker.inputs.tabular import find_sheets, message
 from ita_checker.models import VERDICT_ORDER, VERDICT_TH
-from ita_checker.scoring import summary
-from ita_checker.submissions import normalize_code
-from ita_checker.tabular import find_sheets, message
+from ita_checker.scoring.agency import summary
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "agency": ("รหัสหน่วยงาน", "หน่วยงาน", "agency", "agency id", "agency_id"),

@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ita_checker.crawljob import CrawlJob
+from ita_checker.crawl.job import CrawlJob
 from ita_checker.errors import StorageError
 
-log = logging.getLogger("ita_checker.crawl")
+log = logging.getLogger("ita_checker.crawl.process")
 
 CRAWL_TIMEOUT_S = 1800
 EXIT_STORE = 3  # crawler.run's exit status when the store could not be written

@@ -10,7 +10,7 @@ from typing import Any
 
 import redis
 
-log = logging.getLogger("ita_checker.workqueue")
+log = logging.getLogger("ita_checker.scan.workqueue")
 
 # KEYS: init, pending, total; ARGV: ids. Enqueue once per scan, however many workers arrive together.
 _ENQUEUE = """

@@ -1,0 +1,64 @@
+"""What every command shares: the consoles, verdict styles, and the error handling that maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from ita_checker.errors import InputError, StorageError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+VERDICT_STYLE = {
+    "pass": "green",
+    "fail": "red",
+    "stale": "dark_orange",
+    "incomplete": "yellow",
+    "unreachable": "grey50",
+    "needs_review": "blue",
+    "not_applicable": "grey70",
+}
+
+
+def fail_input(exc: InputError) -> None:
+    err_console.print(f"[bold red]ข้อผิดพลาด / error:[/] {exc}", soft_wrap=True)
+    sys.exit(2)
+
+
+def fail_internal(exc: BaseException) -> None:
+    log_path = Path("outputs") / f"error-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f" รายละเอียดอยู่ที่ / details in {log_path}"
+    except OSError:
+        where = ""
+    err_console.print(
+        f"[bold red]ข้อผิดพลาดภายใน / internal error:[/] {type(exc).__name__}: {exc}.{where}", soft_wrap=True
+    )
+    sys.exit(1)
+
+
+def fail_storage(exc: StorageError) -> None:
+    err_console.print(f"[bold red]ข้อผิดพลาดที่เก็บข้อมูล / storage error:[/] {exc}", soft_wrap=True)
+    sys.exit(1)
+
+
+def guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn``; bad input exits 2 with one message, a store failure 1, anything else 1 with a log file."""
+    try:
+        return fn(*args, **kwargs)
+    except InputError as exc:
+        fail_input(exc)
+    except StorageError as exc:
+        fail_storage(exc)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        fail_internal(exc)

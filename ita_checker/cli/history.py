@@ -1,0 +1,93 @@
+"""``ita-checker history`` and ``diff``: recorded scans and what changed between two of them."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from ita_checker.cli.common import console, guarded
+from ita_checker.cli.options import db_option, store_option
+from ita_checker.models import VERDICT_TH
+
+
+def _history(store_dir: Path, db_url: str | None) -> Any:
+    if db_url:
+        from ita_checker.store.history_sql import SqlHistory
+
+        return guarded(SqlHistory, db_url)
+    from ita_checker.store.history import History
+
+    return History(store_dir)
+
+
+@click.command()
+@store_option
+@db_option
+@click.option("--year", type=int, help="เฉพาะปีงบประมาณนี้")
+def history(store_dir: Path, db_url: str | None, year: int | None) -> None:
+    """แสดงประวัติการสแกน / list recorded scans."""
+    h = _history(store_dir, db_url)
+    try:
+        runs = h.runs(year)
+    finally:
+        h.close()
+    t = Table(title="ประวัติการสแกน / scan history")
+    t.add_column("scan id", no_wrap=True)
+    for col in ("ปี", "เริ่ม", "สถานะ", "หน่วยงาน", "ตรวจแล้ว", "ผิดพลาด", "คะแนนเฉลี่ย"):
+        t.add_column(col)
+    t.add_column("ผลลัพธ์", overflow="fold")
+    for r in runs:
+        t.add_row(
+            r.scan_id,
+            str(r.year),
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started_at)),
+            r.status,
+            str(r.agencies),
+            str(r.done),
+            str(r.errors),
+            "–" if r.mean_score is None else f"{r.mean_score:g}",
+            r.out_dir,
+        )
+    console.print(t)
+    if not runs:
+        console.print("ยังไม่มีการสแกน / no scans recorded")
+
+
+@click.command()
+@click.argument("run_a")
+@click.argument("run_b")
+@store_option
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON")
+def diff(run_a: str, run_b: str, store_dir: Path, db_url: str | None, as_json: bool) -> None:
+    """เปรียบเทียบสองรอบ / compare two scans (ids, unique prefixes, 'previous' or 'latest')."""
+    import json
+
+    h = _history(store_dir, db_url)
+    try:
+        d = guarded(h.diff, run_a, run_b)
+    finally:
+        h.close()
+    if as_json:
+        click.echo(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
+        return
+    console.print(f"เปรียบเทียบ / diff {d.a} → {d.b}")
+    groups = (
+        ("ผ่านใหม่ / newly passing", d.newly_passing, "green"),
+        ("ถดถอย / regressions", d.regressions, "red"),
+        ("เข้าถึงไม่ได้ใหม่ / newly unreachable", d.newly_unreachable, "grey50"),
+        ("เปลี่ยนแปลงอื่น / other changes", d.other, "yellow"),
+        ("เฝ้าระวัง (เข้าถึงไม่ได้ครั้งแรก) / watch", d.watch, "blue"),
+    )
+    for title, changes, style in groups:
+        console.print(f"[bold {style}]{title}: {len(changes)}[/]")
+        for c in changes:
+            before, after = VERDICT_TH.get(c.before, c.before), VERDICT_TH.get(c.after, c.after)
+            console.print(f"  {c.agency_id} {c.name} {c.code}: {before} ({c.before}) → {after} ({c.after})")
+    for label, ids in (("หน่วยงานใหม่ / added", d.agencies_added), ("หน่วยงานที่หายไป / removed", d.agencies_removed)):
+        if ids:
+            console.print(f"{label}: {', '.join(ids)}")

@@ -1,0 +1,1 @@
+"""Demo: the bundled agency sites, their loopback server and the one-command demo run."""

@@ -1,0 +1,1 @@
+"""Inputs: the spreadsheets people hand us (submission forms, agency registries, reviewer overrides)."""

@@ -1,0 +1,1 @@
+"""Scan stage: a registry of agencies checked locally or by distributed workers, then rolled up."""

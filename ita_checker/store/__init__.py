@@ -1,0 +1,1 @@
+"""Store: the content-addressed blob store and fetch log of crawls, and the history of runs and scans."""

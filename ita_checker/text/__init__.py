@@ -1,0 +1,1 @@
+"""Thai text and dates: normalisation, Thai digits, B.E. dates and fiscal-year arithmetic."""
