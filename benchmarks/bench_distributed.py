@@ -18,7 +18,7 @@ from typing import Any
 from benchmarks.services import missing_services, start_postgres, start_redis
 from benchmarks.sites import ROOT, make_small_agency_site, write_registry_csv
 from ita_checker.demo.server import SiteConfig, serve
-from ita_checker.store.history_sql import SqlHistory
+from ita_checker.store.history import History
 
 
 def run_scan(tmp: Path, registry: Path, redis_url: str, db_url: str, workers: int, scan_id: str) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def run_scan(tmp: Path, registry: Path, redis_url: str, db_url: str, workers: in
         if p.returncode != 0:
             raise SystemExit(f"worker failed ({p.returncode}): {err.decode(errors='replace')[-2000:]}")
     wall = time.perf_counter() - t0
-    h = SqlHistory(db_url)
+    h = History(db_url)
     try:
         run = next(r for r in h.runs() if r.scan_id == scan_id)
         per_worker: dict[str, int] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -88,3 +89,14 @@ FAIL_CLASS_TH: dict[str, str] = {
     "refused_private": "ไม่ตรวจที่อยู่เครือข่ายภายใน (ป้องกัน SSRF)",
     "other": "ข้อผิดพลาดอื่น",
 }
+
+
+_CODE_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
+
+
+def code_sort_key(code: str) -> tuple[str, int, str]:
+    """Natural sort key for item codes: O2 before O10, MOIT1 after O-codes by prefix."""
+    match = _CODE_RE.match(code)
+    if match is None:
+        return (code, 10**9, code)
+    return (match.group(1).upper(), int(match.group(2)), code)

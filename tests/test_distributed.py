@@ -17,7 +17,7 @@ import redis
 from benchmarks.services import missing_services, start_postgres, start_redis
 from benchmarks.sites import make_small_agency_site, write_registry_csv
 from ita_checker.demo.server import SiteConfig, serve
-from ita_checker.store.history_sql import SqlHistory
+from ita_checker.store.history import History
 
 from .conftest import ROOT
 
@@ -92,7 +92,7 @@ def _alive_under(path: Path) -> list[str]:
 
 
 def _assert_once_each(services, scan_id: str, ids: list[str]) -> dict[str, tuple[str, int]]:
-    h = SqlHistory(services["db"])
+    h = History(services["db"])
     try:
         runs = {r.scan_id: r for r in h.runs(2569)}
         attempts = h.attempts(scan_id)
@@ -139,7 +139,7 @@ def test_killed_worker_loses_nothing_and_its_lease_is_reclaimed(services, provin
     held: list[str] = []
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:  # kill the victim mid-check, after it finished at least one agency
-        h = SqlHistory(services["db"])
+        h = History(services["db"])
         did = [a for a, (w, _) in h.attempts(scan_id).items() if w == "victim"]
         h.close()
         held = client.lrange(f"ita:scan:{scan_id}:processing:victim", 0, -1)
@@ -167,7 +167,7 @@ def test_killed_worker_loses_nothing_and_its_lease_is_reclaimed(services, provin
 
 
 def test_sql_history_on_postgres_upserts(services):
-    h = SqlHistory(services["db"])
+    h = History(services["db"])
     try:
         agency = {"id": "X1", "name": "อบต.ทดสอบ", "type": "local", "site": "https://x1.example.go.th/"}
         items = [{"code": "O1", "verdict": "pass", "urls": [], "evidence": []}]

@@ -9,7 +9,8 @@ import pytest
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
 from ita_checker.inputs.registry import Agency
-from ita_checker.scan.local import AgencyOutcome, ScanOptions, _override_states
+from ita_checker.scan.local import ScanOptions, _override_states
+from ita_checker.scan.outcome import AgencyOutcome
 from ita_checker.store.history import History
 
 

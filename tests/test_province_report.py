@@ -12,7 +12,7 @@ from ita_checker.inputs.overrides import Override
 from ita_checker.inputs.registry import Agency
 from ita_checker.report.province_html import write_province_html
 from ita_checker.report.province_xlsx import write_province_xlsx
-from ita_checker.scan.local import AgencyOutcome, OverrideState, ScanOutcome
+from ita_checker.scan.outcome import AgencyOutcome, OverrideState, ScanOutcome
 from ita_checker.scoring.province import AgencyEntry, summarize
 from ita_checker.store.history import Change, Diff
 

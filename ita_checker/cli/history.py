@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -13,15 +13,15 @@ from ita_checker.cli.common import console, guarded
 from ita_checker.cli.options import db_option, store_option
 from ita_checker.models import VERDICT_TH
 
-
-def _history(store_dir: Path, db_url: str | None) -> Any:
-    if db_url:
-        from ita_checker.store.history_sql import SqlHistory
-
-        return guarded(SqlHistory, db_url)
+if TYPE_CHECKING:
     from ita_checker.store.history import History
 
-    return History(store_dir)
+
+def _history(store_dir: Path, db_url: str | None) -> History:
+    from ita_checker.store.history import open_history
+
+    history: History = guarded(open_history, store_dir, db_url)
+    return history
 
 
 @click.command()

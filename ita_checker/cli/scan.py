@@ -53,7 +53,8 @@ def scan(
     **params: Any,
 ) -> None:
     """ตรวจทุกหน่วยงานในทะเบียน / scan every agency of a province registry."""
-    from ita_checker.scan.local import AgencyOutcome, ScanOptions, run_scan
+    from ita_checker.scan.local import ScanOptions, run_scan
+    from ita_checker.scan.outcome import AgencyOutcome
 
     if redis_url and not db_url:
         raise click.UsageError("--redis ต้องใช้คู่กับ --db (ฐานข้อมูลผลที่ worker ใช้ร่วมกัน) / --redis needs --db")

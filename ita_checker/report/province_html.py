@@ -17,7 +17,7 @@ from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
 from ita_checker.store.history import Change
 
 if TYPE_CHECKING:
-    from ita_checker.scan.local import ScanOutcome
+    from ita_checker.scan.outcome import ScanOutcome
 
 VERDICT_MARK: dict[str, str] = {
     "pass": "✓",

@@ -17,7 +17,7 @@ from ita_checker.report.xlsx import HEADER_FILL, HEADER_FONT, VERDICT_FILL, set_
 from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
 
 if TYPE_CHECKING:
-    from ita_checker.scan.local import ScanOutcome
+    from ita_checker.scan.outcome import ScanOutcome
 
 Value = str | float | int | None
 

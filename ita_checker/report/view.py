@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ita_checker.models import AGENCY_TYPE_TH, FAIL_CLASS_TH, VERDICT_ORDER, VERDICT_TH
+from ita_checker.models import AGENCY_TYPE_TH, FAIL_CLASS_TH, VERDICT_ORDER, VERDICT_TH, code_sort_key
 from ita_checker.text.thaidate import MONTHS_TH_ABBR as THAI_MONTHS_ABBR
 
 SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https"})
@@ -31,7 +31,6 @@ VERDICT_MEANING_TH: dict[str, str] = {
     "not_applicable": "รายการนี้ไม่ใช้กับหน่วยงานประเภทนี้หรือชุดเกณฑ์นี้",
 }
 
-_CODE_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
 _UNSAFE_CHARS_RE = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -171,14 +170,6 @@ def safe_relative_path(path: str) -> str | None:
     if parts.scheme or parts.netloc or ":" in candidate.split("/", 1)[0]:
         return None
     return quote(candidate, safe="/._-~")
-
-
-def code_sort_key(code: str) -> tuple[str, int, str]:
-    """Natural sort key for item codes: O2 before O10, MOIT1 after O-codes by prefix."""
-    match = _CODE_RE.match(code)
-    if match is None:
-        return (code, 10**9, code)
-    return (match.group(1).upper(), int(match.group(2)), code)
 
 
 def format_score(score: float) -> str:

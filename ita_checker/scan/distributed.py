@@ -17,16 +17,15 @@ from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override
 from ita_checker.inputs.registry import Registry, read_registry
 from ita_checker.scan.local import (
-    AgencyOutcome,
     ScanOptions,
-    ScanOutcome,
     agency_dict,
     check_one,
     finalize,
     load_overrides,
 )
+from ita_checker.scan.outcome import AgencyOutcome, ScanOutcome
 from ita_checker.scan.workqueue import WorkQueue
-from ita_checker.store.history_sql import SqlHistory
+from ita_checker.store.history import History
 
 log = logging.getLogger("ita_checker.scan.distributed")
 
@@ -99,7 +98,7 @@ def _work(
     q: WorkQueue,
     opts: WorkerOptions,
     reg: Registry,
-    history: SqlHistory,
+    history: History,
     by_agency: dict[str, dict[str, Override]],
     report: WorkerReport,
     lock: threading.Lock,
@@ -137,7 +136,7 @@ def _work(
         log.info("agency %s: %s (%d/%d done)", agency_id, outcome.status, done, report.total)
 
 
-def _outcomes(history: SqlHistory, scan_id: str, reg: Registry) -> list[AgencyOutcome]:
+def _outcomes(history: History, scan_id: str, reg: Registry) -> list[AgencyOutcome]:
     stored = history.results(scan_id)
     out: list[AgencyOutcome] = []
     for agency in reg.agencies:
@@ -154,7 +153,7 @@ def run_worker(opts: WorkerOptions) -> WorkerReport:
     reg = read_registry(sopts.registry, sopts.submissions)
     sopts.out_dir.mkdir(parents=True, exist_ok=True)
     client = _connect(opts.redis_url)
-    history = SqlHistory(opts.db_url)
+    history = History(opts.db_url)
     try:
         stored = load_overrides(sopts, reg, history)
         by_agency: dict[str, dict[str, Override]] = {}

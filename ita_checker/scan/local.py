@@ -9,7 +9,6 @@ import shlex
 import subprocess
 import time
 import traceback
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +20,9 @@ from ita_checker.inputs.overrides import Override, apply_overrides, evidence_has
 from ita_checker.inputs.registry import Agency, Registry, read_registry
 from ita_checker.options import CrawlSettings
 from ita_checker.result import write_json_atomic, write_outputs
-from ita_checker.scoring.province import AgencyEntry, ProvinceSummary, summarize
-from ita_checker.store.history import Diff, History, HistoryBase
+from ita_checker.scan.outcome import AgencyOutcome, OverrideState, ProgressFn, ScanOutcome
+from ita_checker.scoring.province import AgencyEntry, summarize
+from ita_checker.store.history import History
 
 log = logging.getLogger("ita_checker.scan.local")
 
@@ -44,86 +44,9 @@ class ScanOptions(CrawlSettings):
     db_url: str | None = None  # history in this SQLAlchemy database instead of the store's SQLite file
 
 
-def open_history(opts: ScanOptions) -> HistoryBase:
-    """The scan history: ``--db URL`` through SQLAlchemy, else the SQLite file in the store (the default)."""
-    if opts.db_url:
-        from ita_checker.store.history_sql import SqlHistory
-
-        return SqlHistory(opts.db_url)
-    return History(opts.store_dir)
-
-
-@dataclass(frozen=True)
-class AgencyOutcome:
-    """How one agency's check ended: done (or resumed), input_error, or error (internal)."""
-
-    agency: Agency
-    status: str
-    result: dict[str, Any] | None = None
-    error: str = ""
-    resumed: bool = False
-
-
-@dataclass(frozen=True)
-class OverrideState:
-    """An override as applied in this scan, with whether the evidence changed under it."""
-
-    override: Override
-    agency_name: str
-    tool_verdict: str
-    evidence_changed: bool
-
-
-@dataclass
-class ScanOutcome:
-    """Everything a scan produced, for the CLI and the reports."""
-
-    scan_id: str
-    year: int
-    out_dir: Path
-    outcomes: list[AgencyOutcome]
-    province: ProvinceSummary
-    changes: Diff | None
-    previous_scan: str | None
-    trends: dict[str, list[tuple[str, float]]]
-    overrides: list[OverrideState]
-    problems: list[str]
-    paths: dict[str, Path]
-    started_at: str
-    duration_s: float
-
-    @property
-    def internal_errors(self) -> int:
-        return sum(1 for o in self.outcomes if o.status == "error")
-
-    def rulesets_used(self) -> list[tuple[str, str, str, int]]:
-        """(rule set, status, caveat or "", agencies checked with it) for every rule set this scan used."""
-        seen: dict[str, tuple[str, str, int]] = {}
-        for o in self.outcomes:
-            if o.result is None:
-                continue
-            rid = str(o.result.get("ruleset", ""))
-            status, caveat, n = seen.get(rid, (str(o.result.get("ruleset_status") or ""), "", 0))
-            seen[rid] = (status, str(o.result.get("ruleset_caveat") or caveat), n + 1)
-        return [(rid, st, cav, n) for rid, (st, cav, n) in sorted(seen.items())]
-
-    def summary_line(self) -> str:
-        done = sum(1 for o in self.outcomes if o.status == "done")
-        under = len(self.province.under_line)
-        ch = self.changes
-        changes = (
-            f"ผ่านใหม่ {len(ch.newly_passing)} ถดถอย {len(ch.regressions)} เข้าถึงไม่ได้ใหม่ {len(ch.newly_unreachable)}"
-            if ch
-            else "ไม่มีรอบก่อนหน้า"
-        )
-        return (
-            f"สแกน {self.scan_id}: ตรวจแล้ว {done}/{len(self.outcomes)} หน่วยงาน, "
-            f"ต่ำกว่า 85 คะแนน {under}, ข้อมูลนำเข้าผิด {len(self.problems)} จุด, "
-            f"ผิดพลาดภายใน {self.internal_errors}; {changes} | summary: {self.paths['summary']}"
-        )
-
-
-ProgressFn = Callable[[int, int, AgencyOutcome | None], None]
+def open_history(opts: ScanOptions) -> History:
+    """The scan history: ``--db URL``, else the SQLite file in the store (the default)."""
+    return History(opts.db_url) if opts.db_url else History(opts.store_dir)
 
 
 def agency_dict(a: Agency) -> dict[str, str]:
@@ -207,7 +130,7 @@ def _run_agencies(
     scan_id: str,
     reg: Registry,
     by_agency: dict[str, dict[str, Override]],
-    history: HistoryBase,
+    history: History,
     resuming: bool,
     on_progress: ProgressFn | None,
 ) -> list[AgencyOutcome]:
@@ -248,7 +171,7 @@ def _run_agencies(
 
 
 def _override_states(
-    opts: ScanOptions, history: HistoryBase, outcomes: list[AgencyOutcome], stored: list[tuple[Override, str | None]]
+    opts: ScanOptions, history: History, outcomes: list[AgencyOutcome], stored: list[tuple[Override, str | None]]
 ) -> list[OverrideState]:
     items = {
         (o.agency.id, str(it["code"])): (o.agency.name, it)
@@ -270,7 +193,7 @@ def _override_states(
     return states
 
 
-def load_overrides(opts: ScanOptions, reg: Registry, history: HistoryBase) -> list[tuple[Override, str | None]]:
+def load_overrides(opts: ScanOptions, reg: Registry, history: History) -> list[tuple[Override, str | None]]:
     if opts.overrides is not None:
         found, problems = read_overrides(opts.overrides)
         reg.problems.extend(problems)
@@ -333,7 +256,7 @@ def run_scan(opts: ScanOptions, on_progress: ProgressFn | None = None) -> ScanOu
 
 def finalize(
     opts: ScanOptions,
-    history: HistoryBase,
+    history: History,
     scan_id: str,
     reg: Registry,
     outcomes: list[AgencyOutcome],

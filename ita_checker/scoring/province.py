@@ -9,8 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ita_checker.models import VERDICT_ORDER
-from ita_checker.report.view import code_sort_key
+from ita_checker.models import VERDICT_ORDER, code_sort_key
 
 PASS_LINE = 85.0
 NOT_MET = ("fail", "stale", "incomplete")

@@ -1,43 +1,23 @@
-"""Scan history in the store's SQLite DB: runs, agency × item verdicts, reviewer overrides, damped diffs."""
+"""Scan history on SQLAlchemy Core (SQLite by default, PostgreSQL for workers): runs, verdicts, overrides, diffs."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, evidence_hash
+from ita_checker.models import code_sort_key
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS scan_runs (
-  scan_id TEXT PRIMARY KEY, year INTEGER NOT NULL, registry TEXT NOT NULL, out_dir TEXT NOT NULL,
-  started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL DEFAULT 'running', meta TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS scan_agencies (
-  scan_id TEXT NOT NULL, agency_id TEXT NOT NULL, name TEXT NOT NULL, agency_type TEXT NOT NULL,
-  province TEXT NOT NULL DEFAULT '', district TEXT NOT NULL DEFAULT '', site TEXT NOT NULL,
-  status TEXT NOT NULL, score REAL, at_risk INTEGER, run_id TEXT, error TEXT, finished_at REAL NOT NULL,
-  PRIMARY KEY (scan_id, agency_id)
-);
-CREATE TABLE IF NOT EXISTS scan_items (
-  scan_id TEXT NOT NULL, agency_id TEXT NOT NULL, code TEXT NOT NULL, verdict TEXT NOT NULL,
-  tool_verdict TEXT NOT NULL, evidence_hash TEXT NOT NULL, overridden INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (scan_id, agency_id, code)
-);
-CREATE TABLE IF NOT EXISTS reviewer_overrides (
-  year INTEGER NOT NULL, agency_id TEXT NOT NULL, code TEXT NOT NULL, verdict TEXT NOT NULL, reason TEXT NOT NULL,
-  reviewer TEXT NOT NULL, date TEXT NOT NULL, baseline_hash TEXT, updated_at REAL NOT NULL,
-  PRIMARY KEY (year, agency_id, code)
-);
-"""
-
-FAILING = ("fail", "stale", "incomplete", "needs_review")
+HISTORY_FILE = "ita.sqlite"  # in the store directory, beside the crawl store's own tables
 
 
 @dataclass(frozen=True)
@@ -116,21 +96,152 @@ def classify(before: str, after: str) -> str | None:
     return "other"
 
 
-class HistoryBase(ABC):
-    """The scan-history interface; backend-independent queries (runs by reference, damping, diffs) live here."""
+meta = sa.MetaData()
+T = sa.Text
+scan_runs = sa.Table(
+    "scan_runs",
+    meta,
+    sa.Column("scan_id", T, primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("registry", T, nullable=False),
+    sa.Column("out_dir", T, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float),
+    sa.Column("status", T, nullable=False, server_default="running"),
+    sa.Column("meta", T, nullable=False, server_default="{}"),
+)
+scan_agencies = sa.Table(
+    "scan_agencies",
+    meta,
+    sa.Column("scan_id", T, primary_key=True),
+    sa.Column("agency_id", T, primary_key=True),
+    sa.Column("name", T, nullable=False),
+    sa.Column("agency_type", T, nullable=False),
+    sa.Column("province", T, nullable=False, server_default=""),
+    sa.Column("district", T, nullable=False, server_default=""),
+    sa.Column("site", T, nullable=False),
+    sa.Column("status", T, nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("at_risk", sa.Integer),
+    sa.Column("run_id", T),
+    sa.Column("error", T),
+    sa.Column("finished_at", sa.Float, nullable=False),
+)
+scan_items = sa.Table(
+    "scan_items",
+    meta,
+    sa.Column("scan_id", T, primary_key=True),
+    sa.Column("agency_id", T, primary_key=True),
+    sa.Column("code", T, primary_key=True),
+    sa.Column("verdict", T, nullable=False),
+    sa.Column("tool_verdict", T, nullable=False),
+    sa.Column("evidence_hash", T, nullable=False),
+    sa.Column("overridden", sa.Integer, nullable=False, server_default="0"),
+)
+# the whole result.json of each agency, so a worker on any machine can build the province reports
+scan_results = sa.Table(
+    "scan_results",
+    meta,
+    sa.Column("scan_id", T, primary_key=True),
+    sa.Column("agency_id", T, primary_key=True),
+    sa.Column("result", T, nullable=False),
+    sa.Column("worker", T, nullable=False, server_default=""),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
+)
+reviewer_overrides = sa.Table(
+    "reviewer_overrides",
+    meta,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("agency_id", T, primary_key=True),
+    sa.Column("code", T, primary_key=True),
+    sa.Column("verdict", T, nullable=False),
+    sa.Column("reason", T, nullable=False),
+    sa.Column("reviewer", T, nullable=False),
+    sa.Column("date", T, nullable=False),
+    sa.Column("baseline_hash", T),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
 
-    @abstractmethod
-    def close(self) -> None: ...
 
-    @abstractmethod
-    def begin_scan(
-        self, scan_id: str, *, year: int, registry: Path, out_dir: Path, meta: Mapping[str, Any]
-    ) -> None: ...
+def make_engine(url: str) -> sa.Engine:
+    """An engine for ``url``; InputError (exit 2) for a URL that is neither SQLite nor PostgreSQL."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise InputError(f"--db '{url}' ไม่ใช่ URL ฐานข้อมูล / is not a database URL: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
 
-    @abstractmethod
-    def finish_scan(self, scan_id: str, status: str) -> None: ...
+        @sa.event.listens_for(engine, "connect")
+        def _wal(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
 
-    @abstractmethod
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    raise InputError(
+        f"--db '{url}': ใช้ได้เฉพาะ sqlite:///PATH หรือ postgresql+psycopg://… / "
+        "only sqlite:///PATH and postgresql+psycopg://USER@HOST:PORT/DB are supported"
+    )
+
+
+class History:
+    """The scan history in one SQLAlchemy database; the same schema and queries on SQLite and PostgreSQL.
+
+    ``History(store_dir)`` opens ``store_dir/ita.sqlite`` (the default, also the file older versions wrote
+    with sqlite3: same tables, ``scan_results`` is added); ``History("postgresql+psycopg://…")`` or any
+    ``sqlite:///PATH`` opens that database, which workers on several machines can share.
+    """
+
+    def __init__(self, where: Path | str) -> None:
+        if isinstance(where, Path):
+            where.mkdir(parents=True, exist_ok=True)
+            where = f"sqlite:///{where / HISTORY_FILE}"
+        self.engine = make_engine(where)
+        with self.engine.begin() as c:
+            if self.engine.dialect.name == "postgresql":  # workers starting together must not race on CREATE TABLE
+                c.execute(sa.text("SELECT pg_advisory_xact_lock(7007)"))
+            meta.create_all(c, checkfirst=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _upsert(self, c: Connection, table: sa.Table, values: Mapping[str, Any], update: Iterable[str]) -> None:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(table).values(**values)
+        keys = [col.name for col in table.primary_key.columns]
+        c.execute(stmt.on_conflict_do_update(index_elements=keys, set_={k: stmt.excluded[k] for k in update}))
+
+    # runs
+    def begin_scan(self, scan_id: str, *, year: int, registry: Path, out_dir: Path, meta: Mapping[str, Any]) -> None:
+        row = {
+            "scan_id": scan_id,
+            "year": year,
+            "registry": str(registry),
+            "out_dir": str(out_dir),
+            "started_at": time.time(),
+            "status": "running",
+            "meta": json.dumps(dict(meta), ensure_ascii=False),
+        }
+        with self.engine.begin() as c:
+            if c.execute(sa.select(scan_runs.c.scan_id).where(scan_runs.c.scan_id == scan_id)).first() is None:
+                dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+                c.execute(dialect.insert(scan_runs).values(**row).on_conflict_do_nothing())
+            else:  # a worker joining (or resuming) the scan: keep its start time
+                c.execute(
+                    scan_runs.update()
+                    .where(scan_runs.c.scan_id == scan_id, scan_runs.c.finished_at.is_(None))
+                    .values(status="running")
+                )
+
+    def finish_scan(self, scan_id: str, status: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                scan_runs.update().where(scan_runs.c.scan_id == scan_id).values(finished_at=time.time(), status=status)
+            )
+
     def record_agency(
         self,
         scan_id: str,
@@ -139,28 +250,195 @@ class HistoryBase(ABC):
         status: str,
         result: Mapping[str, Any] | None = None,
         error: str = "",
-    ) -> None: ...
+        worker: str = "",
+    ) -> None:
+        """Upsert the agency's outcome, its item rows and its full result, keyed by (scan id, agency id).
 
-    @abstractmethod
-    def runs(self, year: int | None = None) -> list[ScanRun]: ...
+        Recording the same agency again (a reclaimed lease whose first worker still finished) replaces the
+        rows instead of adding any; ``scan_results.attempts`` counts how often it was recorded.
+        """
+        summary = (result or {}).get("summary", {})
+        row = {
+            "scan_id": scan_id,
+            "agency_id": agency["id"],
+            "name": agency["name"],
+            "agency_type": agency["type"],
+            "province": agency.get("province", ""),
+            "district": agency.get("district", ""),
+            "site": agency["site"],
+            "status": status,
+            "score": float(summary["score"]) if result is not None else None,
+            "at_risk": int(summary.get("at_risk", 0)) if result is not None else None,
+            "run_id": (result or {}).get("run_id"),
+            "error": error,
+            "finished_at": time.time(),
+        }
+        key = (scan_items.c.scan_id == scan_id) & (scan_items.c.agency_id == agency["id"])
+        with self.engine.begin() as c:
+            # the upsert locks the agency row first, so two workers recording it queue up instead of colliding
+            self._upsert(c, scan_agencies, row, [k for k in row if k not in ("scan_id", "agency_id")])
+            c.execute(scan_items.delete().where(key))
+            items = [
+                {
+                    "scan_id": scan_id,
+                    "agency_id": agency["id"],
+                    "code": item["code"],
+                    "verdict": item["verdict"],
+                    "tool_verdict": item.get("tool_verdict") or item["verdict"],
+                    "evidence_hash": evidence_hash(item),
+                    "overridden": int("override" in item),
+                }
+                for item in (result or {}).get("items", [])
+            ]
+            if items:
+                c.execute(scan_items.insert(), items)
+            doc = {"status": status, "error": error, "result": result}
+            values = {
+                "scan_id": scan_id,
+                "agency_id": agency["id"],
+                "result": json.dumps(doc, ensure_ascii=False),
+                "worker": worker,
+                "attempts": 1,
+            }
+            dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+            stmt = dialect.insert(scan_results).values(**values)
+            c.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["scan_id", "agency_id"],
+                    set_={
+                        "result": stmt.excluded.result,
+                        "worker": stmt.excluded.worker,
+                        "attempts": scan_results.c.attempts + 1,
+                    },
+                )
+            )
 
-    @abstractmethod
-    def verdicts(self, scan_id: str) -> dict[tuple[str, str], str]: ...
+    def results(self, scan_id: str) -> dict[str, tuple[str, str, dict[str, Any] | None]]:
+        """(status, error, result) per agency id recorded for ``scan_id``."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                sa.select(scan_results.c.agency_id, scan_results.c.result).where(scan_results.c.scan_id == scan_id)
+            ).all()
+        out: dict[str, tuple[str, str, dict[str, Any] | None]] = {}
+        for agency_id, text in rows:
+            doc = json.loads(text)
+            out[str(agency_id)] = (str(doc["status"]), str(doc.get("error") or ""), doc.get("result"))
+        return out
 
-    @abstractmethod
-    def agency_names(self, scan_id: str) -> dict[str, str]: ...
+    def attempts(self, scan_id: str) -> dict[str, tuple[str, int]]:
+        """(last worker, times recorded) per agency id: a test and audit view of redone agencies."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                sa.select(scan_results.c.agency_id, scan_results.c.worker, scan_results.c.attempts).where(
+                    scan_results.c.scan_id == scan_id
+                )
+            ).all()
+        return {str(a): (str(w), int(n)) for a, w, n in rows}
 
-    @abstractmethod
-    def trend(self, scan_id: str, agency_id: str, limit: int = 6) -> list[tuple[str, float]]: ...
+    def runs(self, year: int | None = None) -> list[ScanRun]:
+        """Every scan (of ``year``), oldest first."""
+        a = scan_agencies.c
+        done = sa.func.sum(sa.case((a.status == "done", 1), else_=0))
+        errors = sa.func.sum(sa.case((a.status.in_(("error", "input_error")), 1), else_=0))
+        stats = (
+            sa.select(a.scan_id, sa.func.count().label("n"), done.label("done"), errors.label("errors"))
+            .add_columns(sa.func.avg(a.score).label("mean"))
+            .group_by(a.scan_id)
+            .subquery()
+        )
+        r = scan_runs.c
+        q = (
+            sa.select(r.scan_id, r.year, r.registry, r.out_dir, r.started_at, r.finished_at, r.status)
+            .add_columns(stats.c.n, stats.c.done, stats.c.errors, stats.c.mean)
+            .select_from(scan_runs.outerjoin(stats, stats.c.scan_id == r.scan_id))
+            .order_by(r.started_at, r.scan_id)
+        )
+        if year is not None:
+            q = q.where(r.year == year)
+        with self.engine.connect() as c:
+            rows = c.execute(q).all()
+        return [
+            ScanRun(
+                scan_id=str(row[0]),
+                year=int(row[1]),
+                registry=str(row[2]),
+                out_dir=str(row[3]),
+                started_at=float(row[4]),
+                finished_at=None if row[5] is None else float(row[5]),
+                status=str(row[6]),
+                agencies=int(row[7] or 0),
+                done=int(row[8] or 0),
+                errors=int(row[9] or 0),
+                mean_score=None if row[10] is None else round(float(row[10]), 2),
+            )
+            for row in rows
+        ]
 
-    @abstractmethod
-    def replace_overrides(self, year: int, overrides: Iterable[Override]) -> None: ...
+    # verdicts
+    def verdicts(self, scan_id: str) -> dict[tuple[str, str], str]:
+        i = scan_items.c
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(i.agency_id, i.code, i.verdict).where(i.scan_id == scan_id)).all()
+        return {(str(a), str(code)): str(v) for a, code, v in rows}
 
-    @abstractmethod
-    def overrides(self, year: int) -> list[tuple[Override, str | None]]: ...
+    def agency_names(self, scan_id: str) -> dict[str, str]:
+        a = scan_agencies.c
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(a.agency_id, a.name).where(a.scan_id == scan_id)).all()
+        return {str(k): str(v) for k, v in rows}
 
-    @abstractmethod
-    def set_baseline(self, year: int, agency_id: str, code: str, digest: str) -> None: ...
+    def trend(self, scan_id: str, agency_id: str, limit: int = 6) -> list[tuple[str, float]]:
+        current = self.get_run(scan_id)
+        r, a = scan_runs.c, scan_agencies.c
+        q = (
+            sa.select(r.scan_id, a.score)
+            .select_from(scan_runs.join(scan_agencies, a.scan_id == r.scan_id))
+            .where(r.year == current.year, a.agency_id == agency_id, a.score.is_not(None))
+            .where(r.started_at <= current.started_at)
+            .order_by(r.started_at, r.scan_id)
+        )
+        with self.engine.connect() as c:
+            rows = c.execute(q).all()
+        return [(str(s), float(v)) for s, v in rows][-limit:]
+
+    # reviewer overrides
+    def replace_overrides(self, year: int, overrides: Iterable[Override]) -> None:
+        old = {(o.agency_id, o.code): (o, h) for o, h in self.overrides(year)}
+        rows = []
+        for ov in overrides:
+            prior = old.get((ov.agency_id, ov.code))
+            rows.append(
+                {
+                    "year": year,
+                    **ov.__dict__,
+                    "baseline_hash": prior[1] if prior and prior[0] == ov else None,
+                    "updated_at": time.time(),
+                }
+            )
+        with self.engine.begin() as c:
+            c.execute(reviewer_overrides.delete().where(reviewer_overrides.c.year == year))
+            if rows:
+                c.execute(reviewer_overrides.insert(), rows)
+
+    def overrides(self, year: int) -> list[tuple[Override, str | None]]:
+        o = reviewer_overrides.c
+        q = (
+            sa.select(o.agency_id, o.code, o.verdict, o.reason, o.reviewer, o.date, o.baseline_hash)
+            .where(o.year == year)
+            .order_by(o.agency_id, o.code)
+        )
+        with self.engine.connect() as c:
+            rows = c.execute(q).all()
+        return [(Override(*(str(v) for v in r[:6])), None if r[6] is None else str(r[6])) for r in rows]
+
+    def set_baseline(self, year: int, agency_id: str, code: str, digest: str) -> None:
+        o = reviewer_overrides.c
+        with self.engine.begin() as c:
+            c.execute(
+                reviewer_overrides.update()
+                .where(o.year == year, o.agency_id == agency_id, o.code == code)
+                .values(baseline_hash=digest)
+            )
 
     def get_run(self, ref: str) -> ScanRun:
         """A scan by id, unique id prefix, 'latest' or 'previous'; InputError when there is none."""
@@ -203,7 +481,7 @@ class HistoryBase(ABC):
         out = Diff(run_a.scan_id, run_b.scan_id)
         out.agencies_added = sorted(agencies_b - agencies_a)
         out.agencies_removed = sorted(agencies_a - agencies_b)
-        for key in sorted(eb, key=lambda k: (k[0], _code_key(k[1]))):
+        for key in sorted(eb, key=lambda k: (k[0], code_sort_key(k[1]))):
             if key not in ea:
                 continue
             (_, before), (raw_after, after) = ea[key], eb[key]
@@ -217,162 +495,6 @@ class HistoryBase(ABC):
         return out
 
 
-class History(HistoryBase):
-    """Scan tables next to the crawl store's tables in ``store_dir/ita.sqlite``."""
-
-    def __init__(self, store_dir: Path) -> None:
-        store_dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(store_dir / "ita.sqlite", timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        self.db.close()
-
-    # runs
-    def begin_scan(self, scan_id: str, *, year: int, registry: Path, out_dir: Path, meta: Mapping[str, Any]) -> None:
-        self.db.execute(
-            "INSERT INTO scan_runs(scan_id, year, registry, out_dir, started_at, meta) VALUES (?,?,?,?,?,?) "
-            "ON CONFLICT(scan_id) DO UPDATE SET status='running', finished_at=NULL",
-            (scan_id, year, str(registry), str(out_dir), time.time(), json.dumps(dict(meta), ensure_ascii=False)),
-        )
-
-    def finish_scan(self, scan_id: str, status: str) -> None:
-        self.db.execute("UPDATE scan_runs SET finished_at=?, status=? WHERE scan_id=?", (time.time(), status, scan_id))
-
-    def record_agency(
-        self,
-        scan_id: str,
-        agency: Mapping[str, str],
-        *,
-        status: str,
-        result: Mapping[str, Any] | None = None,
-        error: str = "",
-    ) -> None:
-        """Record one agency's outcome and, when it was checked, one verdict row per item."""
-        score = at_risk = run_id = None
-        if result is not None:
-            score = float(result["summary"]["score"])
-            at_risk = int(result["summary"].get("at_risk", 0))
-            run_id = result.get("run_id")
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute(
-                "INSERT OR REPLACE INTO scan_agencies VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    scan_id,
-                    agency["id"],
-                    agency["name"],
-                    agency["type"],
-                    agency.get("province", ""),
-                    agency.get("district", ""),
-                    agency["site"],
-                    status,
-                    score,
-                    at_risk,
-                    run_id,
-                    error,
-                    time.time(),
-                ),
-            )
-            self.db.execute("DELETE FROM scan_items WHERE scan_id=? AND agency_id=?", (scan_id, agency["id"]))
-            for item in (result or {}).get("items", []):
-                self.db.execute(
-                    "INSERT INTO scan_items VALUES (?,?,?,?,?,?,?)",
-                    (
-                        scan_id,
-                        agency["id"],
-                        item["code"],
-                        item["verdict"],
-                        item.get("tool_verdict") or item["verdict"],
-                        evidence_hash(item),
-                        int("override" in item),
-                    ),
-                )
-
-    def _run(self, row: tuple[Any, ...]) -> ScanRun:
-        scan_id = row[0]
-        stats = self.db.execute(
-            "SELECT count(*), sum(status='done'), sum(status IN ('error','input_error')), avg(score) "
-            "FROM scan_agencies WHERE scan_id=?",
-            (scan_id,),
-        ).fetchone()
-        mean = None if stats[3] is None else round(float(stats[3]), 2)
-        return ScanRun(
-            scan_id=str(row[0]),
-            year=int(row[1]),
-            registry=str(row[2]),
-            out_dir=str(row[3]),
-            started_at=float(row[4]),
-            finished_at=None if row[5] is None else float(row[5]),
-            status=str(row[6]),
-            agencies=int(stats[0]),
-            done=int(stats[1] or 0),
-            errors=int(stats[2] or 0),
-            mean_score=mean,
-        )
-
-    def runs(self, year: int | None = None) -> list[ScanRun]:
-        """Every scan (of ``year``), oldest first."""
-        sql = "SELECT scan_id, year, registry, out_dir, started_at, finished_at, status FROM scan_runs"
-        args: tuple[Any, ...] = ()
-        if year is not None:
-            sql += " WHERE year=?"
-            args = (year,)
-        return [self._run(r) for r in self.db.execute(sql + " ORDER BY started_at, scan_id", args).fetchall()]
-
-    # verdicts
-    def verdicts(self, scan_id: str) -> dict[tuple[str, str], str]:
-        rows = self.db.execute("SELECT agency_id, code, verdict FROM scan_items WHERE scan_id=?", (scan_id,))
-        return {(a, c): v for a, c, v in rows.fetchall()}
-
-    def agency_names(self, scan_id: str) -> dict[str, str]:
-        rows = self.db.execute("SELECT agency_id, name FROM scan_agencies WHERE scan_id=?", (scan_id,))
-        return dict(rows.fetchall())
-
-    def trend(self, scan_id: str, agency_id: str, limit: int = 6) -> list[tuple[str, float]]:
-        """(scan id, score) of the agency in the last ``limit`` scans of the year up to ``scan_id``."""
-        current = self.get_run(scan_id)
-        rows = self.db.execute(
-            "SELECT r.scan_id, a.score FROM scan_runs r JOIN scan_agencies a ON a.scan_id = r.scan_id "
-            "WHERE r.year=? AND a.agency_id=? AND a.score IS NOT NULL AND r.started_at <= ? "
-            "ORDER BY r.started_at, r.scan_id",
-            (current.year, agency_id, current.started_at),
-        ).fetchall()
-        return [(s, float(v)) for s, v in rows][-limit:]
-
-    # reviewer overrides (kept across runs)
-    def replace_overrides(self, year: int, overrides: Iterable[Override]) -> None:
-        """Make ``overrides`` the year's set; an unchanged override keeps its evidence baseline."""
-        old = {(o.agency_id, o.code): (o, h) for o, h in self.overrides(year)}
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM reviewer_overrides WHERE year=?", (year,))
-            for ov in overrides:
-                prior = old.get((ov.agency_id, ov.code))
-                baseline = prior[1] if prior and prior[0] == ov else None
-                self.db.execute(
-                    "INSERT INTO reviewer_overrides VALUES (?,?,?,?,?,?,?,?,?)",
-                    (year, ov.agency_id, ov.code, ov.verdict, ov.reason, ov.reviewer, ov.date, baseline, time.time()),
-                )
-
-    def overrides(self, year: int) -> list[tuple[Override, str | None]]:
-        """The year's overrides with the evidence hash seen when each was first applied."""
-        rows = self.db.execute(
-            "SELECT agency_id, code, verdict, reason, reviewer, date, baseline_hash FROM reviewer_overrides "
-            "WHERE year=? ORDER BY agency_id, code",
-            (year,),
-        ).fetchall()
-        return [(Override(*r[:6]), r[6]) for r in rows]
-
-    def set_baseline(self, year: int, agency_id: str, code: str, digest: str) -> None:
-        self.db.execute(
-            "UPDATE reviewer_overrides SET baseline_hash=? WHERE year=? AND agency_id=? AND code=?",
-            (digest, year, agency_id, code),
-        )
-
-
-def _code_key(code: str) -> tuple[str, int]:
-    head = code.rstrip("0123456789")
-    tail = code[len(head) :]
-    return head, int(tail) if tail else 0
+def open_history(store_dir: Path, db_url: str | None = None) -> History:
+    """``--db URL`` when given, else the SQLite file in the store."""
+    return History(db_url) if db_url else History(store_dir)
