@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -45,17 +46,44 @@ class Verdict(StrEnum):
     not_applicable = "not_applicable"
 
 
-VERDICT_TH: dict[str, str] = {
-    "pass": "ผ่าน",
-    "fail": "ไม่พบข้อมูล",
-    "stale": "ข้อมูลไม่เป็นปีปัจจุบัน",
-    "incomplete": "ข้อมูลไม่ครบ",
-    "unreachable": "เข้าถึงไม่ได้",
-    "needs_review": "ต้องตรวจด้วยคน",
-    "not_applicable": "ไม่เกี่ยวข้อง",
-}
+@dataclass(frozen=True)
+class VerdictLook:
+    """How one verdict is named and shown everywhere: reports, spreadsheets, terminal."""
+
+    label_th: str  # the reviewers' word
+    short_th: str  # terminal tables
+    meaning_th: str  # report legend
+    mark: str  # province matrix cell
+    fill: str  # background colour (hex RGB), HTML and XLSX alike
+    ink: str  # text colour on that background
+    term: str  # rich style in the terminal
+
+
+VERDICT_LOOK: dict[str, VerdictLook] = {
+    "pass": VerdictLook("ผ่าน", "ผ่าน", "พบหลักฐานของปีที่ตรวจ และมีองค์ประกอบที่กำหนดครบ", "✓", "1B7F3B", "FFFFFF", "green"),
+    "fail": VerdictLook("ไม่พบข้อมูล", "ไม่พบ", "เปิดหน้าเว็บได้ แต่ไม่พบหลักฐานของรายการนี้", "✗", "C62828", "FFFFFF", "red"),
+    "stale": VerdictLook(
+        "ข้อมูลไม่เป็นปีปัจจุบัน", "เก่า", "พบหลักฐาน แต่เป็นข้อมูลของปีงบประมาณอื่น", "ป", "C2410C", "FFFFFF", "dark_orange"
+    ),
+    "incomplete": VerdictLook(
+        "ข้อมูลไม่ครบ", "ไม่ครบ", "พบรายการของปีที่ตรวจ แต่ยังขาดองค์ประกอบที่กำหนด หรือยังไม่มีการลงนาม",
+        "ข", "F5B000", "3B2A00", "yellow",
+    ),
+    "unreachable": VerdictLook(
+        "เข้าถึงไม่ได้", "เข้าไม่ได้", "เปิด URL ไม่ได้ในขณะตรวจ (ไม่ใช่การตัดสินว่าไม่มีข้อมูล)", "!", "616161", "FFFFFF", "grey50"
+    ),
+    "needs_review": VerdictLook(
+        "ต้องตรวจด้วยคน", "ให้คนตรวจ", "หลักฐานไม่ชัดพอให้ตัดสินอัตโนมัติ ต้องให้เจ้าหน้าที่ตรวจ", "?", "1565C0", "FFFFFF", "blue"
+    ),
+    "not_applicable": VerdictLook(
+        "ไม่เกี่ยวข้อง", "N/A", "รายการนี้ไม่ใช้กับหน่วยงานประเภทนี้หรือชุดเกณฑ์นี้", "–", "E0E0E0", "424242", "grey70"
+    ),
+}  # fmt: skip
 
 VERDICT_ORDER: tuple[str, ...] = tuple(v.value for v in Verdict)
+VERDICT_TH: dict[str, str] = {v: look.label_th for v, look in VERDICT_LOOK.items()}
+NOT_MET: tuple[str, ...] = ("fail", "stale", "incomplete")  # published but not acceptable
+AT_RISK: tuple[str, ...] = ("unreachable", "needs_review")  # not passing, reported apart: nobody could judge it
 
 
 class FailClass(StrEnum):

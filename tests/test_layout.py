@@ -95,3 +95,13 @@ def test_package_root_holds_at_most_ten_modules_and_every_subpackage_says_what_i
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc, f"{init} has no docstring"
         assert "\n" not in doc.strip(), f"{init}: the docstring is one line"
+
+
+def test_report_css_palette_is_the_vocabulary_palette() -> None:
+    import re
+
+    from ita_checker.models import VERDICT_LOOK
+
+    css = (PACKAGE / "report" / "static" / "report.css").read_text(encoding="utf-8")
+    palette = {m.group(1): m.group(2).upper() for m in re.finditer(r"--v-([a-z_]+):\s*#([0-9a-fA-F]{6})", css)}
+    assert palette == {v: look.fill for v, look in VERDICT_LOOK.items()}

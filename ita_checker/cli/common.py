@@ -11,19 +11,12 @@ from typing import Any
 from rich.console import Console
 
 from ita_checker.errors import InputError, StorageError
+from ita_checker.models import VERDICT_LOOK
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-VERDICT_STYLE = {
-    "pass": "green",
-    "fail": "red",
-    "stale": "dark_orange",
-    "incomplete": "yellow",
-    "unreachable": "grey50",
-    "needs_review": "blue",
-    "not_applicable": "grey70",
-}
+VERDICT_STYLE: dict[str, str] = {v: look.term for v, look in VERDICT_LOOK.items()}
 
 
 def fail_input(exc: InputError) -> None:

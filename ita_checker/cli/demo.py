@@ -10,17 +10,9 @@ import click
 from rich.table import Table
 
 from ita_checker.cli.common import VERDICT_STYLE, console, guarded
-from ita_checker.models import VERDICT_ORDER
+from ita_checker.models import VERDICT_LOOK, VERDICT_ORDER
 
-VERDICT_SHORT = {
-    "pass": "ผ่าน",
-    "fail": "ไม่พบ",
-    "stale": "เก่า",
-    "incomplete": "ไม่ครบ",
-    "unreachable": "เข้าไม่ได้",
-    "needs_review": "ให้คนตรวจ",
-    "not_applicable": "N/A",
-}
+VERDICT_SHORT: dict[str, str] = {v: look.short_th for v, look in VERDICT_LOOK.items()}
 
 
 @click.command()

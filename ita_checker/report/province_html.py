@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ita_checker.models import AGENCY_TYPE_TH, VERDICT_ORDER, VERDICT_TH
+from ita_checker.models import AGENCY_TYPE_TH, VERDICT_LOOK, VERDICT_ORDER, VERDICT_TH
 from ita_checker.report.html import STATIC_DIR, load_css, make_environment
 from ita_checker.report.view import Link, format_checked_at_th, format_score, safe_link
 from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
@@ -19,15 +19,7 @@ from ita_checker.store.history import Change
 if TYPE_CHECKING:
     from ita_checker.scan.outcome import ScanOutcome
 
-VERDICT_MARK: dict[str, str] = {
-    "pass": "✓",
-    "fail": "✗",
-    "stale": "ป",
-    "incomplete": "ข",
-    "unreachable": "!",
-    "needs_review": "?",
-    "not_applicable": "–",
-}
+VERDICT_MARK: dict[str, str] = {v: look.mark for v, look in VERDICT_LOOK.items()}
 STATUS_TH: dict[str, str] = {
     "done": "ตรวจแล้ว",
     "input_error": "ข้อมูลนำเข้าผิด",

@@ -11,7 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ita_checker.models import AGENCY_TYPE_TH, VERDICT_ORDER, VERDICT_TH
+from ita_checker.models import AGENCY_TYPE_TH, NOT_MET, VERDICT_ORDER, VERDICT_TH
 from ita_checker.report.province_html import STATUS_TH
 from ita_checker.report.xlsx import HEADER_FILL, HEADER_FONT, VERDICT_FILL, set_cell
 from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
@@ -111,7 +111,7 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
         [("รหัส", 12), ("หน่วยงาน", 36), ("คะแนน", 10), ("ไม่ผ่าน", 8), ("เสี่ยง", 8)],
         [
             [a, str(agencies.at[a, "name"]), _score(agencies.at[a, "score"]),
-             sum(cell_int(agencies.at[a, v]) for v in ("fail", "stale", "incomplete")),
+             sum(cell_int(agencies.at[a, v]) for v in NOT_MET),
              cell_int(agencies.at[a, "at_risk"])]
             for a in prov.under_line
         ],

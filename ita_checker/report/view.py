@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ita_checker.models import AGENCY_TYPE_TH, FAIL_CLASS_TH, VERDICT_ORDER, VERDICT_TH, code_sort_key
+from ita_checker.models import AGENCY_TYPE_TH, FAIL_CLASS_TH, VERDICT_LOOK, VERDICT_ORDER, VERDICT_TH, code_sort_key
 from ita_checker.text.thaidate import MONTHS_TH_ABBR as THAI_MONTHS_ABBR
 
 SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https"})
@@ -21,15 +21,7 @@ CRAWL_LABELS_TH: tuple[tuple[str, str], ...] = (
     ("duration_s", "เวลาที่ใช้ (วินาที)"),
 )
 
-VERDICT_MEANING_TH: dict[str, str] = {
-    "pass": "พบหลักฐานของปีที่ตรวจ และมีองค์ประกอบที่กำหนดครบ",
-    "fail": "เปิดหน้าเว็บได้ แต่ไม่พบหลักฐานของรายการนี้",
-    "stale": "พบหลักฐาน แต่เป็นข้อมูลของปีงบประมาณอื่น",
-    "incomplete": "พบรายการของปีที่ตรวจ แต่ยังขาดองค์ประกอบที่กำหนด หรือยังไม่มีการลงนาม",
-    "unreachable": "เปิด URL ไม่ได้ในขณะตรวจ (ไม่ใช่การตัดสินว่าไม่มีข้อมูล)",
-    "needs_review": "หลักฐานไม่ชัดพอให้ตัดสินอัตโนมัติ ต้องให้เจ้าหน้าที่ตรวจ",
-    "not_applicable": "รายการนี้ไม่ใช้กับหน่วยงานประเภทนี้หรือชุดเกณฑ์นี้",
-}
+VERDICT_MEANING_TH: dict[str, str] = {v: look.meaning_th for v, look in VERDICT_LOOK.items()}
 
 _UNSAFE_CHARS_RE = re.compile(r"[\x00-\x20\x7f]")
 

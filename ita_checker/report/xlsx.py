@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ita_checker.models import VERDICT_LOOK
 from ita_checker.report.view import AgencyReport, ItemView, Link, build_agency_report
 
 SUMMARY_SHEET = "สรุป"
@@ -32,15 +33,7 @@ ITEM_HEADERS: tuple[tuple[str, float], ...] = (
 SUMMARY_HEADERS: tuple[tuple[str, float], ...] = (("หัวข้อ", 30), ("ค่า", 50), ("รหัส (EN)", 18))
 
 # Fill colour and font colour per verdict (same palette as the HTML report).
-VERDICT_FILL: dict[str, tuple[str, str]] = {
-    "pass": ("1B7F3B", "FFFFFF"),
-    "fail": ("C62828", "FFFFFF"),
-    "stale": ("C2410C", "FFFFFF"),
-    "incomplete": ("F5B000", "3B2A00"),
-    "unreachable": ("616161", "FFFFFF"),
-    "needs_review": ("1565C0", "FFFFFF"),
-    "not_applicable": ("E0E0E0", "424242"),
-}
+VERDICT_FILL: dict[str, tuple[str, str]] = {v: (look.fill, look.ink) for v, look in VERDICT_LOOK.items()}
 
 HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
 HEADER_FONT = Font(bold=True)

@@ -6,10 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ita_checker.models import VERDICT_ORDER
+from ita_checker.models import AT_RISK, VERDICT_ORDER
 from ita_checker.scoring.standing import standing
-
-AT_RISK = ("unreachable", "needs_review")
 
 
 def verdict_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:

@@ -9,11 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from ita_checker.models import VERDICT_ORDER, code_sort_key
+from ita_checker.models import AT_RISK, NOT_MET, VERDICT_ORDER, code_sort_key
 
 PASS_LINE = 85.0
-NOT_MET = ("fail", "stale", "incomplete")
-AT_RISK = ("unreachable", "needs_review")
 
 
 @dataclass(frozen=True)
