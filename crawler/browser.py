@@ -5,33 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-from pathlib import Path
 from typing import Any
 
+from ita_checker.crawl.chromium import CHROMIUM_ARGS, chromium_path
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 SKIP_RESOURCES = {"image", "media", "font"}
 
 _guard = Guard()
-
-
-def chromium_path() -> str | None:
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    return shutil.which("chromium")
 
 
 def configure_guard(guard: Guard) -> None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ita_checker.crawl.chromium import chromium_path
 from ita_checker.demo.runner import write_submissions
 from ita_checker.demo.server import RunningSite, SiteConfig, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
-HAS_CHROMIUM = shutil.which("chromium") is not None or Path("/usr/bin/chromium").exists()
+HAS_CHROMIUM = chromium_path() is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -9,29 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ita_checker.crawl.chromium import CHROMIUM_ARGS, chromium_path
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
 
 log = logging.getLogger("ita_checker.crawl.screenshots")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 MAX_SHOTS = 30
 PAGE_TIMEOUT_MS = 15_000
 VIEWPORT_W, VIEWPORT_H = 1280, 900
 
 
 def chromium_available() -> bool:
-    return Path(CHROMIUM).exists()
+    return chromium_path() is not None
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,7 @@ def take_screenshots(shots: list[ShotRequest], *, cache_dir: Path, out_dir: Path
         r.continue_()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": VIEWPORT_W, "height": VIEWPORT_H})
             context.route("**/*", route)
