@@ -57,6 +57,32 @@ def test_agencies_and_submission_sheet(tmp_path):
     assert reg.forms["6501002"].urls_for("O4") == ["https://two.ac.th/news"]
 
 
+def test_url_sheet_reads_the_form_columns_and_merges_repeats_like_a_form(tmp_path):
+    """One alias table and one merge rule for the form file and the registry's URL sheet."""
+    from ita_checker.inputs.submissions import read_submissions
+
+    rows = [
+        ["6501001", "O1", "https://www.one.go.th/a", "หน้าแรก"],
+        ["6501001", "O1", "https://www.one.go.th/b https://www.one.go.th/a", "หน้าที่สอง"],
+    ]
+    path = xlsx(
+        tmp_path / "reg.xlsx",
+        {
+            "หน่วยงาน": [HEADER, [6501001, "อบต.หนึ่ง", "อบต.", "พิษณุโลก", "เมือง", "www.one.go.th"]],
+            "URL": [["รหัสหน่วยงาน", "ข้อที่", "ลิงก์ที่เผยแพร่", "หมายเหตุ"], *rows],
+        },
+    )
+    form_path = xlsx(tmp_path / "form.xlsx", {"OIT": [["ข้อที่", "ลิงก์ที่เผยแพร่", "หมายเหตุ"], *[r[1:] for r in rows]]})
+    from_registry = read_registry(path).forms["6501001"]
+    from_form = read_submissions(form_path)
+    for form in (from_registry, from_form):
+        item = form.items["O1"]
+        assert item.urls == ("https://www.one.go.th/a", "https://www.one.go.th/b")
+        assert item.note == "หน้าแรก; หน้าที่สอง"
+        assert item.row == 2
+        assert any("ซ้ำกับแถว 2" in w for w in form.warnings)
+
+
 def test_bad_rows_are_located_and_skipped_but_others_kept(tmp_path):
     path = xlsx(
         tmp_path / "reg.xlsx",

@@ -15,13 +15,13 @@ import yaml
 
 from ita_checker.errors import InputError
 from ita_checker.inputs.submissions import normalize_code
-from ita_checker.inputs.tabular import find_sheets, message
+from ita_checker.inputs.tables import AGENCY_ID_ALIASES, ITEM_COLUMNS, find_sheets, message
 from ita_checker.models import VERDICT_ORDER, VERDICT_TH
 from ita_checker.scoring.agency import summary
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "agency": ("รหัสหน่วยงาน", "หน่วยงาน", "agency", "agency id", "agency_id"),
-    "item": ("ข้อ", "item", "code"),
+    "agency": AGENCY_ID_ALIASES,
+    "item": tuple(a for a in ITEM_COLUMNS["code"] if a != "รหัส"),
     "verdict": ("ผล", "ผลของผู้ตรวจ", "verdict"),
     "reason": ("เหตุผล", "reason"),
     "reviewer": ("ผู้ตรวจ", "ผู้ทบทวน", "reviewer"),

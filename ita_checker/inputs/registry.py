@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from ita_checker.errors import InputError
 from ita_checker.inputs.submissions import Submission, SubmissionForm, normalize_code, read_submissions, split_urls
-from ita_checker.inputs.tabular import Sheet, find_sheets, message
+from ita_checker.inputs.tables import AGENCY_ID_ALIASES, ITEM_COLUMNS, Sheet, find_sheets, message
 from ita_checker.models import AGENCY_TYPE_TH, AgencyType
 
 AGENCY_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -24,12 +24,10 @@ AGENCY_COLUMNS: dict[str, tuple[str, ...]] = {
     "district": ("อำเภอ", "เขต", "district", "amphoe"),
     "site": ("เว็บไซต์", "เว็บ", "ที่อยู่เว็บไซต์", "website", "site", "url", "site url"),
 }
+# The URL sheet: the submission form's columns (one alias table) plus the agency id; a bare 'รหัส' is the agency.
 SUBMISSION_COLUMNS: dict[str, tuple[str, ...]] = {
-    "agency": ("รหัสหน่วยงาน", "หน่วยงาน", "agency", "agency id", "agency_id"),
-    "code": ("ข้อ", "ข้อที่", "รหัสข้อ", "item", "code", "oit"),
-    "url": ("url", "urls", "ลิงก์", "ลิงค์", "link", "links"),
-    "note": ("คำอธิบาย", "หมายเหตุ", "note", "notes", "description"),
-    "title": ("ข้อมูล", "รายการ", "title"),
+    "agency": AGENCY_ID_ALIASES,
+    **{role: tuple(a for a in names if a != "รหัส") for role, names in ITEM_COLUMNS.items()},
 }
 AGENCY_REQUIRED = ("id", "name", "type", "site")
 SUBMISSION_REQUIRED = ("agency", "code", "url")
@@ -229,10 +227,14 @@ def _read_submission_sheet(sheet: Sheet, reg: Registry) -> None:
                 message(sheet.where(row, "url"), f"ข้าม {words} เพราะไม่ใช่ URL", f"ignored {words}: not a URL")
             )
         form = reg.forms.setdefault(agency_id, SubmissionForm(path=sheet.path))
-        old = form.items.get(code)
-        merged = tuple(dict.fromkeys([*(old.urls if old else ()), *urls]))
-        note = sheet.cell(cells, "note") or (old.note if old else "")
-        form.items[code] = Submission(code, sheet.cell(cells, "title"), merged, note, old.row if old else row)
+        item = Submission(code, sheet.cell(cells, "title"), tuple(urls), sheet.cell(cells, "note"), row)
+        earlier = form.add(item)  # the same merge as a form file: URLs of both rows, notes joined, first title
+        if earlier is not None:
+            th, en = sheet.where(row, "code")
+            form.warnings.append(
+                f"{th}: ข้อ {code} ของหน่วยงาน {agency_id} ซ้ำกับแถว {earlier.row} จึงรวม URL ของทั้งสองแถว / "
+                f"{en}: item {code} of agency {agency_id} repeats row {earlier.row}; URLs of both rows merged"
+            )
 
 
 def _read_form_folder(folder: Path, reg: Registry) -> None:

@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
 import unicodedata
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ita_checker.errors import InputError
+from ita_checker.inputs.tables import HEADER_SCAN_ROWS, ITEM_COLUMNS, Sheet, find_header, read_tables, show
 
-HEADER_SCAN_ROWS = 16  # the header row may follow up to 15 title/banner rows
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-CSV_SUFFIXES = (".csv",)
 TEMPLATE_HEADERS = ("ข้อ", "ข้อมูล", "URL", "คำอธิบาย")
 TEMPLATE_WIDTHS = (10, 60, 60, 40)
-
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("ข้อ", "ข้อที่", "รหัส", "รหัสข้อ", "ตัวชี้วัด", "code", "item", "oit"),
-    "title": ("ข้อมูล", "รายการ", "รายการข้อมูล", "ชื่อข้อมูล", "หัวข้อ", "title", "name"),
-    "url": (
-        "url", "urls", "ลิงก์", "ลิงค์", "url ที่เผยแพร่", "ลิงก์ที่เผยแพร่", "ลิงค์ที่เผยแพร่",
-        "link", "links", "ที่อยู่เว็บ", "ที่อยู่ url",
-    ),
-    "note": ("คำอธิบาย", "คำอธิบายเพิ่มเติม", "หมายเหตุ", "note", "notes", "remark", "remarks", "description"),
-}  # fmt: skip
-_ROLE_TH = {"code": "ข้อ", "title": "ข้อมูล", "url": "URL", "note": "คำอธิบาย"}
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _CODE_RE = re.compile(r"(MOIT|O)?[\s.\-_]*(\d{1,3})([.):\-]?(\s.*)?)", re.ASCII | re.DOTALL)
@@ -79,42 +61,19 @@ class SubmissionForm:
         item = self.items.get(key)
         return list(item.urls) if item else []
 
+    def add(self, item: Submission) -> Submission | None:
+        """Add a row; a repeated item code merges into the first row (URLs of both, notes joined, first title).
 
-@dataclass(frozen=True)
-class _Table:
-    """Raw cell text of one sheet (or the CSV) with where it came from, for messages."""
-
-    sheet: str | None
-    rows: list[list[str]]
-    report: bool = True  # describe it in the "no header" error (False for alternative CSV delimiters)
-
-
-@dataclass(frozen=True)
-class _Header:
-    row: int  # 1-based
-    columns: dict[str, list[int]]  # role -> 0-based column indexes
-    names: list[str]
-
-
-# --------------------------------------------------------------------------- cell helpers
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _show(text: str, limit: int = 60) -> str:
-    """Cell text made safe and short for a one-line message."""
-    clean = _CONTROL_RE.sub("?", text)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+        Returns the earlier row when there was one, so the reader can say which rows were merged.
+        """
+        old = self.items.get(item.code)
+        if old is None:
+            self.items[item.code] = item
+            return None
+        urls = old.urls + tuple(u for u in item.urls if u not in old.urls)
+        note = "; ".join(dict.fromkeys(n for n in (old.note, item.note) if n))
+        self.items[item.code] = Submission(item.code, old.title or item.title, urls, note, old.row)
+        return old
 
 
 def normalize_code(text: str) -> str | None:
@@ -128,63 +87,6 @@ def normalize_code(text: str) -> str | None:
     if match is None or int(match.group(2)) == 0:
         return None
     return f"{match.group(1) or 'O'}{int(match.group(2))}"
-
-
-def _header_key(text: str) -> str:
-    value = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(value.split()).strip(" .:*")
-
-
-_ALIAS_ROLE: dict[str, str] = {
-    _header_key(alias).replace(" ", ""): role for role, aliases in _ALIASES.items() for alias in aliases
-}
-
-
-def _header_role(text: str) -> str | None:
-    """The column role ('code', 'title', 'url', 'note') a header cell names, if any.
-
-    'ข้อ / code' or 'URL (ลิงก์)' match through any of their parts.
-    """
-    key = _header_key(text)
-    for candidate in [key, *re.split(r"[/()\[\]\n]", key)]:
-        role = _ALIAS_ROLE.get(_header_key(candidate).replace(" ", ""))
-        if role is not None:
-            return role
-    return None
-
-
-# --------------------------------------------------------------------------- header detection
-
-
-def _match_header(cells: Sequence[str], row: int) -> _Header:
-    columns: dict[str, list[int]] = {}
-    for index, text in enumerate(cells):
-        role = _header_role(text) if text else None
-        if role is not None:
-            columns.setdefault(role, []).append(index)
-    return _Header(row=row, columns=columns, names=list(cells))
-
-
-def _find_header(table: _Table) -> tuple[_Header | None, _Header | None]:
-    """(matching header, best near-miss for the error message) among the first rows."""
-    best: _Header | None = None
-    best_key = (-1, -1)
-    for index, cells in enumerate(table.rows[:HEADER_SCAN_ROWS]):
-        header = _match_header(cells, index + 1)
-        if "code" in header.columns and "url" in header.columns:
-            return header, header
-        key = (len(header.columns), sum(1 for c in cells if c))
-        if key > best_key and key[1] > 0:
-            best, best_key = header, key
-    return None, best
-
-
-def _describe_seen(table: _Table, header: _Header | None) -> str:
-    where = f"sheet '{table.sheet}' " if table.sheet is not None else ""
-    if header is None:
-        return f"{where}(empty)"
-    seen = ", ".join(f"{get_column_letter(i + 1)} '{_show(name, 30)}'" for i, name in enumerate(header.names) if name)
-    return f"{where}row {header.row}: {seen}"
 
 
 # --------------------------------------------------------------------------- URL cells
@@ -234,42 +136,27 @@ def split_urls(text: str) -> tuple[list[str], list[str]]:
 
 @dataclass
 class _Builder:
-    path: Path
-    table: _Table
-    header: _Header
+    sheet: Sheet
     form: SubmissionForm
 
     def where(self, row: int, column: int | None = None) -> tuple[str, str]:
-        """(Thai, English) location of a row/cell for messages."""
-        sheet_th = f" แผ่นงาน '{self.table.sheet}'" if self.table.sheet is not None else ""
-        sheet_en = f" sheet '{self.table.sheet}'" if self.table.sheet is not None else ""
-        if column is None:
-            return f"{self.path.name}{sheet_th} แถว {row}", f"{self.path.name}{sheet_en} row {row}"
-        name = _show(self.header.names[column], 30)
-        letter = get_column_letter(column + 1)
-        return (
-            f"{self.path.name}{sheet_th} แถว {row} คอลัมน์ {letter} '{name}'",
-            f"{self.path.name}{sheet_en} row {row} column {letter} '{name}'",
-        )
+        return self.sheet.where(row, column=column)
 
     def warn(self, thai: str, english: str) -> None:
         self.form.warnings.append(f"{thai} / {english}")
 
     def first(self, cells: Sequence[str], role: str) -> str:
-        for index in self.header.columns.get(role, []):
-            if index < len(cells) and cells[index]:
-                return cells[index]
-        return ""
+        return self.sheet.cell(cells, role)
 
     def urls(self, cells: Sequence[str], row: int) -> list[str]:
         found: list[str] = []
-        for index in self.header.columns["url"]:
+        for index in self.sheet.columns["url"]:
             text = cells[index] if index < len(cells) else ""
             urls, rejected = split_urls(text)
             found.extend(u for u in urls if u not in found)
             if rejected:
                 th, en = self.where(row, index)
-                words = ", ".join(f"'{_show(w, 40)}'" for w in rejected[:5])
+                words = ", ".join(f"'{show(w, 40)}'" for w in rejected[:5])
                 self.warn(
                     f"{th}: ข้าม {words} เพราะไม่ใช่ URL (ใส่ที่อยู่เว็บเต็ม เช่น https://www.example.go.th/...)",
                     f"{en}: ignored {words}: not a URL (give a full web address, e.g. https://www.example.go.th/...)",
@@ -290,11 +177,11 @@ class _Builder:
         self.merge(item)
 
     def warn_no_code(self, raw_code: str, row: int) -> None:
-        th, en = self.where(row, self.header.columns["code"][0])
+        th, en = self.where(row, self.sheet.columns["code"][0])
         if raw_code:
             self.warn(
-                f"{th}: ไม่รู้จักรหัสข้อ '{_show(raw_code)}' (ใช้ เช่น O1) จึงข้ามแถวนี้",
-                f"{en}: unrecognised item code '{_show(raw_code)}' (use e.g. O1); row skipped",
+                f"{th}: ไม่รู้จักรหัสข้อ '{show(raw_code)}' (ใช้ เช่น O1) จึงข้ามแถวนี้",
+                f"{en}: unrecognised item code '{show(raw_code)}' (use e.g. O1); row skipped",
             )
         else:
             self.warn(
@@ -303,105 +190,13 @@ class _Builder:
             )
 
     def merge(self, item: Submission) -> None:
-        old = self.form.items.get(item.code)
-        if old is None:
-            self.form.items[item.code] = item
-            return
-        th, en = self.where(item.row, self.header.columns["code"][0])
-        self.warn(
-            f"{th}: ข้อ {item.code} ซ้ำกับแถว {old.row} จึงรวม URL ของทั้งสองแถว",
-            f"{en}: item {item.code} repeats row {old.row}; URLs of both rows merged",
-        )
-        urls = old.urls + tuple(u for u in item.urls if u not in old.urls)
-        notes = [n for n in (old.note, item.note) if n]
-        note = "; ".join(dict.fromkeys(notes))
-        self.form.items[item.code] = Submission(item.code, old.title or item.title, urls, note, old.row)
-
-
-# --------------------------------------------------------------------------- file readers
-
-
-def _unreadable(path: Path, kind: str, exc: BaseException) -> InputError:
-    detail = _show(f"{type(exc).__name__}: {exc}", 200)
-    return InputError(
-        f"อ่านไฟล์ {path} ไม่ได้: ไฟล์เสีย มีรหัสผ่าน หรือไม่ใช่ไฟล์ {kind} ที่ถูกต้อง ({detail}) "
-        f"กรุณาเปิดด้วย Excel แล้วบันทึกใหม่ / cannot read {path}: the file is damaged, "
-        f"password-protected or not a valid {kind} file ({detail}); open it in Excel and save it again."
-    )
-
-
-def _sheet_table(sheet: object) -> _Table:
-    if not isinstance(sheet, ReadOnlyWorksheet):
-        raise TypeError(f"unexpected sheet type {type(sheet).__name__}")
-    sheet.reset_dimensions()  # the stored dimension is often wrong and would truncate rows
-    values: Iterable[Sequence[object]] = sheet.iter_rows(values_only=True)  # type: ignore[misc]  # stub bug
-    rows = [[_cell_text(value) for value in row] for row in values]
-    return _Table(sheet.title, rows)
-
-
-def _read_xlsx(path: Path) -> list[_Table]:
-    try:
-        # Our own handle: openpyxl leaves the file open when the workbook is damaged.
-        with warnings.catch_warnings(), path.open("rb") as fh:
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(fh, read_only=True, data_only=True)
-            try:
-                return [_sheet_table(sheet) for sheet in workbook.worksheets]
-            finally:
-                workbook.close()
-    except Exception as exc:  # openpyxl/zipfile/lxml raise many unrelated types for damaged files
-        raise _unreadable(path, "Excel .xlsx", exc) from exc
-
-
-def _decode_csv(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp874", "tis-620")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(
-        f"อ่านไฟล์ {path} ไม่ได้: ไม่ใช่ข้อความ UTF-8 หรือ TIS-620/Windows-874 "
-        f"กรุณาบันทึกเป็น 'CSV UTF-8' / cannot read {path}: it is neither UTF-8 nor "
-        "TIS-620/Windows-874 text; save it as 'CSV UTF-8'."
-    )
-
-
-def _read_csv(path: Path) -> Iterator[_Table]:
-    """Tables of the CSV read with ',' and then, lazily, ';' and tab (used only if ',' finds no header)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _unreadable(path, "CSV", exc) from exc
-    text = _decode_csv(path, data)
-    for delimiter in (",", ";", "\t"):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            rows = [[cell.strip() for cell in row] for row in reader]
-        except csv.Error as exc:
-            if delimiter == ",":
-                raise _unreadable(path, "CSV", exc) from exc
-            continue
-        yield _Table(None, rows, report=delimiter == ",")
-
-
-def _read_tables(path: Path) -> Iterable[_Table]:
-    if not path.exists():
-        raise InputError(f"ไม่พบไฟล์ {path} / file not found: {path}")
-    if not path.is_file():
-        raise InputError(f"{path} ไม่ใช่ไฟล์ / {path} is not a file")
-    suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path)
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
-    raise InputError(
-        f"ไม่รองรับไฟล์ {path} (นามสกุล '{suffix}') ใช้ .xlsx หรือ .csv (ไฟล์ .xls ให้บันทึกเป็น .xlsx ก่อน) / "
-        f"unsupported file {path} (extension '{suffix}'): use .xlsx or .csv (save .xls files as .xlsx first)."
-    )
+        old = self.form.add(item)
+        if old is not None:
+            th, en = self.where(item.row, self.sheet.columns["code"][0])
+            self.warn(
+                f"{th}: ข้อ {item.code} ซ้ำกับแถว {old.row} จึงรวม URL ของทั้งสองแถว",
+                f"{en}: item {item.code} repeats row {old.row}; URLs of both rows merged",
+            )
 
 
 def _no_header_error(path: Path, seen: Iterable[str]) -> InputError:
@@ -416,21 +211,21 @@ def _no_header_error(path: Path, seen: Iterable[str]) -> InputError:
 
 def read_submissions(path: Path) -> SubmissionForm:
     """Read a submission form (.xlsx or .csv); raises InputError for files that cannot be used."""
-    tables = _read_tables(path)
     seen: list[str] = []
-    for table in tables:
-        header, near_miss = _find_header(table)
-        if header is None:
+    for table in read_tables(path):
+        sheet, near_miss = find_header(table, ITEM_COLUMNS, ("code", "url"))
+        if sheet is None:
             if not table.report:
                 continue
-            description = _describe_seen(table, near_miss)
+            where = f"sheet '{table.sheet}' " if table.sheet is not None else ""
+            description = near_miss.describe() if near_miss is not None else f"{where}(empty)"
             if description not in seen:
                 seen.append(description)
             continue
         form = SubmissionForm(path=path)
-        builder = _Builder(path, table, header, form)
-        for offset, cells in enumerate(table.rows[header.row :]):
-            builder.add_row(cells, header.row + offset + 1)
+        builder = _Builder(sheet, form)
+        for offset, cells in enumerate(table.rows[sheet.header_row :]):
+            builder.add_row(cells, sheet.header_row + offset + 1)
         return form
     raise _no_header_error(path, seen)
 
