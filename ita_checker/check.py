@@ -7,7 +7,6 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -20,10 +19,9 @@ from ita_checker.extract.evidence import EvidenceIndex, build_index
 from ita_checker.inputs.submissions import SubmissionForm, read_submissions
 from ita_checker.models import AgencyType
 from ita_checker.options import CrawlSettings
-from ita_checker.result import SCHEMA_ID, write_outputs
+from ita_checker.result import new_result, write_outputs
 from ita_checker.rules.engine import judge_item
 from ita_checker.rules.loader import RuleSet, find_ruleset, get_ruleset
-from ita_checker.scoring.agency import summary
 from ita_checker.store.blobs import FetchRecord, Store
 
 log = logging.getLogger("ita_checker.check")
@@ -207,19 +205,16 @@ def compute_check(opts: CheckOptions) -> CheckRun:
         raise StorageError(opts.store_dir, exc) from exc
     finally:
         store.close()
-    result: dict[str, Any] = {
-        "schema": SCHEMA_ID,
-        "agency": {"name": opts.name or urlparse(site).netloc, "type": opts.agency_type, "site": site},
-        "year": opts.year,
-        "ruleset": rs.id,
-        "ruleset_status": rs.info.status,
-        "ruleset_caveat": rs.caveat_th,
-        "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "run_id": run_id,
-        "mode": "submissions" if form is not None else "discovery",
-        "summary": summary(items, rs.id),
-        "items": items,
-        "crawl": {
+    result = new_result(
+        agency={"name": opts.name or urlparse(site).netloc, "type": opts.agency_type, "site": site},
+        year=opts.year,
+        ruleset=rs.id,
+        ruleset_status=rs.info.status,
+        ruleset_caveat=rs.caveat_th,
+        run_id=run_id,
+        mode="submissions" if form is not None else "discovery",
+        items=items,
+        crawl={
             "pages_fetched": sum(1 for f in fetches if f.ok and f.source != "linked"),
             "documents_fetched": sum(1 for f in fetches if f.ok and f.source == "linked"),
             "errors": sum(1 for f in fetches if not f.ok),
@@ -227,7 +222,7 @@ def compute_check(opts: CheckOptions) -> CheckRun:
             "not_modified": sum(1 for f in fetches if f.not_modified),
             "via_browser": sum(1 for f in fetches if f.via_browser),
         },
-        "timings": timings,
-        "notes": notes,
-    }
+        timings=timings,
+        notes=notes,
+    )
     return CheckRun(result=result, out_dir=out_dir, duration_s=time.monotonic() - t0)

@@ -17,7 +17,7 @@ from ita_checker.errors import InputError
 from ita_checker.inputs.submissions import normalize_code
 from ita_checker.inputs.tables import AGENCY_ID_ALIASES, ITEM_COLUMNS, find_sheets, message
 from ita_checker.models import VERDICT_ORDER, VERDICT_TH
-from ita_checker.scoring.agency import summary
+from ita_checker.result import resummarise
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "agency": AGENCY_ID_ALIASES,
@@ -153,7 +153,7 @@ def apply_overrides(result: dict[str, Any], overrides: Mapping[str, Override]) -
         item["reasons"] = [note, *[r for r in item.get("reasons", []) if not str(r).startswith("ผู้ตรวจ ")]]
         applied.append(str(item["code"]))
     if applied:
-        result["summary"] = summary(result["items"], str(result.get("ruleset", "")) or None)
+        resummarise(result)
     return applied
 
 

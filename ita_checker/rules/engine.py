@@ -8,6 +8,7 @@ from typing import Any
 
 from ita_checker.extract.evidence import EvidenceDoc, EvidenceIndex
 from ita_checker.models import FAIL_CLASS_TH, Verdict
+from ita_checker.result import new_item
 from ita_checker.rules.checks import CHECKS, Ctx, period_window
 from ita_checker.rules.facts import BundleFacts, doc_facts
 from ita_checker.rules.model import Element, Rule
@@ -257,103 +258,116 @@ def judge_item(
     """The result entry of one item (schema ita-checker/result/v1 ``items[]``).
 
     ``submitted`` is the list of URLs the agency gave for this item, or None when no form was given
-    (self-check by discovery).
+    (self-check by discovery). Steps: applicability, judge the submitted URLs or what discovery found,
+    suggest a better page, cap placeholders, then fill the entry.
     """
-    out: dict[str, Any] = {
-        "code": rule.code,
-        "title": rule.title_th,
-        "rule_id": f"{rule.ruleset}/{rule.id}",
-        "urls": list(submitted or []),
-        "confidence": rule.confidence,
-        "low_confidence_rule": rule.confidence in ("L", "?"),
-        "placeholder": rule.placeholder,
-        "period": rule.period,
-        "fix_hint": rule.fix_hint_th,
-        "message": rule.message_th,
-        "evidence": [],
-        "reasons": [],
-        "elements_found": [],
-        "elements_missing": [],
-        "warnings": [],
-        "suggested_urls": [],
-        "fetch_errors": [],
-        "years_found": [],
-    }
+    out = new_item(
+        code=rule.code,
+        title=rule.title_th,
+        rule_id=f"{rule.ruleset}/{rule.id}",
+        urls=submitted or [],
+        confidence=rule.confidence,
+        placeholder=rule.placeholder,
+        period=rule.period,
+        fix_hint=rule.fix_hint_th,
+        message=rule.message_th,
+    )
     if agency_type not in rule.applies_to:
         out.update(verdict="not_applicable", reasons=[f"ข้อนี้ไม่ใช้กับหน่วยงานประเภท {agency_type}"])
         return out
-    j: Judgement | None = None
-    unreachable = False
     if not rule.evidence.submitted:
         submitted = None  # the rule reads only what discovery finds on the site
     if submitted is None:
-        j = (
-            _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set())
-            if rule.evidence.discovered
-            else None
-        )
-        if j is None:
-            home = index.site_home_failed()
-            if home is not None and not index.docs():
-                unreachable = True
-                out["fetch_errors"].append(_fetch_error(home))
-                j = Judgement(verdict="unreachable", reasons=["เข้าเว็บไซต์ของหน่วยงานไม่ได้"])
-            else:
-                j = Judgement(verdict="fail", reasons=["ไม่พบหน้าที่เกี่ยวกับข้อนี้บนเว็บไซต์ (ตรวจแบบค้นหาเอง ไม่มีแบบฟอร์ม URL)"])
-        elif j.url:
-            out["urls"] = [j.url]
+        j, unreachable = _judge_discovery(rule, index, out, fy=fy, agency_type=agency_type)
     elif not submitted:
-        j = Judgement(verdict="fail", reasons=["หน่วยงานไม่ได้ส่ง URL สำหรับข้อนี้"])
+        j, unreachable = Judgement(verdict="fail", reasons=["หน่วยงานไม่ได้ส่ง URL สำหรับข้อนี้"]), False
     else:
-        ok_urls = [u for u in submitted if u in index.by_url]
-        failed = [index.failures[u] for u in submitted if u not in index.by_url and u in index.failures]
-        out["fetch_errors"] = [_fetch_error(r) for r in failed]
-        not_fetched = [u for u in submitted if u not in index.by_url and u not in index.failures]
-        for u in not_fetched:
+        j, unreachable = _judge_submitted(rule, index, out, submitted, fy=fy, agency_type=agency_type)
+    if submitted is not None and rule.evidence.discovered:
+        _suggest_better_page(rule, index, out, j, submitted, fy=fy, agency_type=agency_type)
+    return _finish(rule, out, j, unreachable=unreachable, fy=fy)
+
+
+def _judge_discovery(
+    rule: Rule, index: EvidenceIndex, out: dict[str, Any], *, fy: int, agency_type: str
+) -> tuple[Judgement, bool]:
+    """Self-check: the best page discovery found for the item, else fail (or unreachable when the site is down)."""
+    j = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set()) if rule.evidence.discovered else None
+    if j is not None:
+        if j.url:
+            out["urls"] = [j.url]
+        return j, False
+    home = index.site_home_failed()
+    if home is not None and not index.docs():
+        out["fetch_errors"].append(_fetch_error(home))
+        return Judgement(verdict="unreachable", reasons=["เข้าเว็บไซต์ของหน่วยงานไม่ได้"]), True
+    reason = "ไม่พบหน้าที่เกี่ยวกับข้อนี้บนเว็บไซต์ (ตรวจแบบค้นหาเอง ไม่มีแบบฟอร์ม URL)"
+    return Judgement(verdict="fail", reasons=[reason]), False
+
+
+def _judge_submitted(
+    rule: Rule, index: EvidenceIndex, out: dict[str, Any], submitted: list[str], *, fy: int, agency_type: str
+) -> tuple[Judgement, bool]:
+    """The submitted URLs (and, where the rule allows, the documents they link) judged as one bundle."""
+    ok_urls = [u for u in submitted if u in index.by_url]
+    failed = [index.failures[u] for u in submitted if u not in index.by_url and u in index.failures]
+    out["fetch_errors"] = [_fetch_error(r) for r in failed]
+    for u in submitted:
+        if u not in index.by_url and u not in index.failures:
             out["fetch_errors"].append({"url": u, "class": "other", "detail": "ไม่ได้ดึงข้อมูล (เกินงบประมาณหน้า?)"})
-        if not ok_urls:
-            unreachable = True
-            j = Judgement(verdict="unreachable", reasons=["เปิด URL ที่ส่งไม่ได้ทั้งหมด"])
+    if not ok_urls:
+        return Judgement(verdict="unreachable", reasons=["เปิด URL ที่ส่งไม่ได้ทั้งหมด"]), True
+    docs: list[EvidenceDoc] = []
+    failed_children = []
+    for u in ok_urls:
+        # A home page submitted for an item: only what is on it (and files it links) counts, not the
+        # pages its links lead to; the NACC panel opens the link that was submitted.
+        if rule.evidence.linked_documents:
+            bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u))
         else:
-            docs: list[EvidenceDoc] = []
-            failed_children = []
-            for u in ok_urls:
-                # A home page submitted for an item: only what is on it (and files it links) counts, not the
-                # pages its links lead to; the NACC panel opens the link that was submitted.
-                if rule.evidence.linked_documents:
-                    bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u))
-                else:
-                    bdocs, bfailed = [index.by_url[u]], []
-                docs.extend(d for d in bdocs if d not in docs)
-                failed_children.extend(bfailed)
-            j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
-            for rec in failed_children:
-                out["fetch_errors"].append(_fetch_error(rec))
-            off_site = [u for u in ok_urls if not index.on_main_site(u)] if rule.on_main_site else []
-            if off_site and j.verdict == "pass":
-                j.verdict = "needs_review"
-                j.reasons.append(
-                    "URL ที่ส่งอยู่นอกเว็บไซต์หลักและไม่พบลิงก์จากเว็บไซต์หลัก (OIT ตรวจบนเว็บไซต์หลัก): " + ", ".join(off_site)
-                )
-            if j.verdict != "pass" and (failed or any(r.fail_class in TRANSIENT for r in failed_children)):
-                j.reasons.append("บาง URL/เอกสารเปิดไม่ได้ จึงยังตัดสินไม่ได้ว่าไม่มีข้อมูล")
-                j.verdict = "unreachable"
-                unreachable = True
-    assert j is not None
+            bdocs, bfailed = [index.by_url[u]], []
+        docs.extend(d for d in bdocs if d not in docs)
+        failed_children.extend(bfailed)
+    j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
+    for rec in failed_children:
+        out["fetch_errors"].append(_fetch_error(rec))
+    off_site = [u for u in ok_urls if not index.on_main_site(u)] if rule.on_main_site else []
+    if off_site and j.verdict == "pass":
+        j.verdict = "needs_review"
+        j.reasons.append("URL ที่ส่งอยู่นอกเว็บไซต์หลักและไม่พบลิงก์จากเว็บไซต์หลัก (OIT ตรวจบนเว็บไซต์หลัก): " + ", ".join(off_site))
+    if j.verdict != "pass" and (failed or any(r.fail_class in TRANSIENT for r in failed_children)):
+        j.reasons.append("บาง URL/เอกสารเปิดไม่ได้ จึงยังตัดสินไม่ได้ว่าไม่มีข้อมูล")
+        j.verdict = "unreachable"
+        return j, True
+    return j, False
+
+
+def _suggest_better_page(
+    rule: Rule,
+    index: EvidenceIndex,
+    out: dict[str, Any],
+    j: Judgement,
+    submitted: list[str],
+    *,
+    fy: int,
+    agency_type: str,
+) -> None:
+    """When the submitted URL does not pass, name a page on the site that answers the item better."""
+    if j.verdict not in ("fail", "incomplete", "stale", "unreachable"):
+        return
+    alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set(submitted))
     if (
-        submitted is not None
-        and rule.evidence.discovered
-        and j.verdict in ("fail", "incomplete", "stale", "unreachable")
+        alt is not None
+        and alt.verdict in ("pass", "incomplete")
+        and alt.rank > (RANK.get(j.verdict, 0), len(j.found))
+        and alt.url
     ):
-        alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set(submitted))
-        if (
-            alt is not None
-            and alt.verdict in ("pass", "incomplete")
-            and alt.rank > (RANK.get(j.verdict, 0), len(j.found))
-            and alt.url
-        ):
-            out["suggested_urls"] = [alt.url]
-            j.reasons.append(f"พบข้อมูลที่ดีกว่าที่ {alt.url} (ผลถ้าใช้ URL นี้: {alt.verdict}) ควรส่ง URL นี้แทน")
+        out["suggested_urls"] = [alt.url]
+        j.reasons.append(f"พบข้อมูลที่ดีกว่าที่ {alt.url} (ผลถ้าใช้ URL นี้: {alt.verdict}) ควรส่ง URL นี้แทน")
+
+
+def _finish(rule: Rule, out: dict[str, Any], j: Judgement, *, unreachable: bool, fy: int) -> dict[str, Any]:
+    """Cap a placeholder item at needs_review, write the fix hint, and fill the entry from the judgement."""
     verdict = j.verdict
     out["tool_verdict"] = verdict
     if rule.placeholder and verdict not in ("unreachable", "not_applicable") and not unreachable:

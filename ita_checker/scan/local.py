@@ -19,7 +19,7 @@ from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
 from ita_checker.inputs.registry import Agency, Registry, read_registry
 from ita_checker.options import CrawlSettings
-from ita_checker.result import write_json_atomic, write_outputs
+from ita_checker.result import mark_scanned, write_json_atomic, write_outputs
 from ita_checker.scan.outcome import AgencyOutcome, OverrideState, ProgressFn, ScanOutcome
 from ita_checker.scoring.province import AgencyEntry, summarize
 from ita_checker.store.history import History
@@ -118,8 +118,7 @@ def check_one(
         (agency_dir / "error.log").write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
         return AgencyOutcome(agency, "error", error=f"{type(exc).__name__}: {exc}")
     result = run.result
-    result["scan_id"] = scan_id
-    result["agency"].update({"id": agency.id, "province": agency.province, "district": agency.district})
+    mark_scanned(result, scan_id=scan_id, agency_id=agency.id, province=agency.province, district=agency.district)
     apply_overrides(result, overrides)
     write_outputs(result, agency_dir)  # the three files of check, written once, with scan id and reviewer verdicts
     return AgencyOutcome(agency, "done", result=result)
