@@ -19,9 +19,11 @@ from ita_checker.extract.evidence import EvidenceIndex, build_index
 from ita_checker.inputs.submissions import SubmissionForm, read_submissions
 from ita_checker.models import AgencyType
 from ita_checker.options import CrawlSettings
-from ita_checker.result import new_result, write_outputs
+from ita_checker.report.outputs import write_outputs
+from ita_checker.result import new_result
 from ita_checker.rules.engine import judge_item
 from ita_checker.rules.loader import RuleSet, find_ruleset, get_ruleset
+from ita_checker.scoring.agency import summary
 from ita_checker.store.blobs import FetchRecord, Store
 
 log = logging.getLogger("ita_checker.check")
@@ -214,6 +216,7 @@ def compute_check(opts: CheckOptions) -> CheckRun:
         run_id=run_id,
         mode="submissions" if form is not None else "discovery",
         items=items,
+        summary=summary(items, rs.id),
         crawl={
             "pages_fetched": sum(1 for f in fetches if f.ok and f.source != "linked"),
             "documents_fetched": sum(1 for f in fetches if f.ok and f.source == "linked"),

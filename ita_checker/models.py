@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -128,3 +129,20 @@ def code_sort_key(code: str) -> tuple[str, int, str]:
     if match is None:
         return (code, 10**9, code)
     return (match.group(1).upper(), int(match.group(2)), code)
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_INPUT_CODE_RE = re.compile(r"(MOIT|O)?[\s.\-_]*(\d{1,3})([.):\-]?(\s.*)?)", re.ASCII | re.DOTALL)
+
+
+def normalize_code(text: str) -> str | None:
+    """'O1', 'o1', 'O 1', 'O01', '๑', '1', 'ข้อ 1', 'O1.' -> 'O1'; 'MOIT 01' -> 'MOIT1'; else None."""
+    value = unicodedata.normalize("NFKC", text).translate(_THAI_DIGITS).strip()
+    for prefix in ("ข้อที่", "ข้อ"):
+        if value.startswith(prefix):
+            value = value[len(prefix) :].strip()
+            break
+    match = _INPUT_CODE_RE.fullmatch(value.upper())
+    if match is None or int(match.group(2)) == 0:
+        return None
+    return f"{match.group(1) or 'O'}{int(match.group(2))}"

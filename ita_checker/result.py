@@ -14,8 +14,6 @@ from typing import Any
 
 import jsonschema
 
-from ita_checker.scoring.agency import summary
-
 SCHEMA_ID = "ita-checker/result/v1"
 
 
@@ -64,11 +62,12 @@ def new_result(
     run_id: str,
     mode: str,
     items: list[dict[str, Any]],
+    summary: Mapping[str, Any],
     crawl: Mapping[str, Any],
     timings: Mapping[str, float],
     notes: Sequence[str],
 ) -> dict[str, Any]:
-    """The whole result of one agency check, summary computed from ``items``."""
+    """The whole result of one agency check; ``summary`` is scoring.agency.summary of ``items``."""
     return {
         "schema": SCHEMA_ID,
         "agency": dict(agency),
@@ -79,17 +78,12 @@ def new_result(
         "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "run_id": run_id,
         "mode": mode,
-        "summary": summary(items, ruleset),
+        "summary": dict(summary),
         "items": items,
         "crawl": dict(crawl),
         "timings": dict(timings),
         "notes": list(notes),
     }
-
-
-def resummarise(result: dict[str, Any]) -> None:
-    """Recompute ``summary`` after item verdicts changed (reviewer overrides)."""
-    result["summary"] = summary(result["items"], str(result.get("ruleset", "")) or None)
 
 
 def mark_scanned(result: dict[str, Any], *, scan_id: str, agency_id: str, province: str, district: str) -> None:
@@ -122,16 +116,3 @@ def write_json_atomic(path: Path, data: Any) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def write_outputs(result: dict[str, Any], out_dir: Path) -> dict[str, Path]:
-    """Write result.json, report.html and report.xlsx into ``out_dir``."""
-    from ita_checker.report.html import render_agency_html
-    from ita_checker.report.xlsx import write_agency_xlsx
-
-    validate_result(result)
-    paths = {"json": out_dir / "result.json", "html": out_dir / "report.html", "xlsx": out_dir / "report.xlsx"}
-    write_json_atomic(paths["json"], result)
-    render_agency_html(result, paths["html"])
-    write_agency_xlsx(result, paths["xlsx"])
-    return paths

@@ -18,11 +18,11 @@ from ita_checker.errors import InputError
 from ita_checker.inputs.submissions import (
     Submission,
     SubmissionForm,
-    normalize_code,
     read_submissions,
     split_urls,
     write_template,
 )
+from ita_checker.models import normalize_code
 
 HEADER = ["ข้อ", "ข้อมูล", "URL", "คำอธิบาย"]
 

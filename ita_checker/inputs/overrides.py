@@ -14,10 +14,9 @@ from typing import Any
 import yaml
 
 from ita_checker.errors import InputError
-from ita_checker.inputs.submissions import normalize_code
 from ita_checker.inputs.tables import AGENCY_ID_ALIASES, ITEM_COLUMNS, find_sheets, message
-from ita_checker.models import VERDICT_ORDER, VERDICT_TH
-from ita_checker.result import resummarise
+from ita_checker.models import VERDICT_ORDER, VERDICT_TH, normalize_code
+from ita_checker.scoring.agency import resummarise
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "agency": AGENCY_ID_ALIASES,

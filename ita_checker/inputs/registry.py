@@ -12,9 +12,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ita_checker.errors import InputError
-from ita_checker.inputs.submissions import Submission, SubmissionForm, normalize_code, read_submissions, split_urls
+from ita_checker.inputs.submissions import Submission, SubmissionForm, read_submissions, split_urls
 from ita_checker.inputs.tables import AGENCY_ID_ALIASES, ITEM_COLUMNS, Sheet, find_sheets, message
-from ita_checker.models import AGENCY_TYPE_TH, AgencyType
+from ita_checker.models import AGENCY_TYPE_TH, AgencyType, normalize_code
 
 AGENCY_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("รหัส", "รหัสหน่วยงาน", "id", "agency id", "agency_id"),

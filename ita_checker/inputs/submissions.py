@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +13,11 @@ from openpyxl.utils import get_column_letter
 
 from ita_checker.errors import InputError
 from ita_checker.inputs.tables import HEADER_SCAN_ROWS, ITEM_COLUMNS, Sheet, find_header, read_tables, show
+from ita_checker.models import normalize_code
 
 TEMPLATE_HEADERS = ("ข้อ", "ข้อมูล", "URL", "คำอธิบาย")
 TEMPLATE_WIDTHS = (10, 60, 60, 40)
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_CODE_RE = re.compile(r"(MOIT|O)?[\s.\-_]*(\d{1,3})([.):\-]?(\s.*)?)", re.ASCII | re.DOTALL)
 _URL_SPLIT = re.compile(r"[\s,;\u200b\u200c\u200d\u2060\ufeff]+")
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _HTTP_RE = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
@@ -74,19 +72,6 @@ class SubmissionForm:
         note = "; ".join(dict.fromkeys(n for n in (old.note, item.note) if n))
         self.items[item.code] = Submission(item.code, old.title or item.title, urls, note, old.row)
         return old
-
-
-def normalize_code(text: str) -> str | None:
-    """'O1', 'o1', 'O 1', 'O01', '๑', '1', 'ข้อ 1', 'O1.' -> 'O1'; 'MOIT 01' -> 'MOIT1'; else None."""
-    value = unicodedata.normalize("NFKC", text).translate(_THAI_DIGITS).strip()
-    for prefix in ("ข้อที่", "ข้อ"):
-        if value.startswith(prefix):
-            value = value[len(prefix) :].strip()
-            break
-    match = _CODE_RE.fullmatch(value.upper())
-    if match is None or int(match.group(2)) == 0:
-        return None
-    return f"{match.group(1) or 'O'}{int(match.group(2))}"
 
 
 # --------------------------------------------------------------------------- URL cells

@@ -19,7 +19,8 @@ from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
 from ita_checker.inputs.registry import Agency, Registry, read_registry
 from ita_checker.options import CrawlSettings
-from ita_checker.result import mark_scanned, write_json_atomic, write_outputs
+from ita_checker.report.outputs import write_outputs
+from ita_checker.result import mark_scanned, write_json_atomic
 from ita_checker.scan.outcome import AgencyOutcome, OverrideState, ProgressFn, ScanOutcome
 from ita_checker.scoring.province import AgencyEntry, summarize
 from ita_checker.store.history import History

@@ -37,3 +37,8 @@ def summary(items: Sequence[Mapping[str, Any]], ruleset: str | None = None) -> d
     if ruleset is not None:
         out["standing"] = standing(out["score"], ruleset)
     return out
+
+
+def resummarise(result: dict[str, Any]) -> None:
+    """Recompute a result's ``summary`` after its item verdicts changed (reviewer overrides)."""
+    result["summary"] = summary(result["items"], str(result.get("ruleset", "")) or None)
