@@ -98,7 +98,7 @@ def _attach_screenshots(
     wanted: dict[str, ShotRequest] = {}
     for it in items:
         for ev in it["evidence"][:1]:
-            doc = index.by_url.get(ev["url"])
+            doc = index.doc(ev["url"])
             if doc is not None and doc.doc.kind == "html" and doc.record.sha256:
                 wanted.setdefault(ev["url"], ShotRequest(url=ev["url"], sha256=doc.record.sha256))
     if not wanted:
@@ -169,7 +169,7 @@ def compute_check(opts: CheckOptions) -> CheckRun:
             store_dir=opts.store_dir.resolve(),
             site=site,
             submitted=submitted,
-            topics={r.code: r.topic.any[:TOPIC_KEYWORDS_PER_ITEM] for r in rs.rules},
+            topics={r.code: r.topic_terms[:TOPIC_KEYWORDS_PER_ITEM] for r in rs.rules},
             allow_private=opts.allow_private,
             allowed_hosts=list(opts.allowed_hosts),
             max_pages=opts.max_pages,

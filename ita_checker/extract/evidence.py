@@ -12,6 +12,7 @@ from ita_checker.extract.document import Document
 from ita_checker.extract.html import is_document_url
 from ita_checker.extract.sandbox import extract_limited
 from ita_checker.store.blobs import FetchRecord, Store
+from ita_checker.urls import url_key
 
 log = logging.getLogger("ita_checker.extract.evidence")
 
@@ -46,23 +47,32 @@ class EvidenceIndex:
     """All evidence of one crawl run."""
 
     site: str
-    by_url: dict[str, EvidenceDoc] = field(default_factory=dict)
-    failures: dict[str, FetchRecord] = field(default_factory=dict)
-    children: dict[str, dict[str, str]] = field(default_factory=dict)  # parent → {child: anchor}
+    by_url: dict[str, EvidenceDoc] = field(default_factory=dict)  # keyed by url_key()
+    failures: dict[str, FetchRecord] = field(default_factory=dict)  # keyed by url_key()
+    children: dict[str, dict[str, str]] = field(default_factory=dict)  # parent key → {child key: anchor}
 
     def docs(self) -> list[EvidenceDoc]:
         """Each fetched document once (final-URL aliases removed)."""
-        return [d for u, d in self.by_url.items() if d.record.url == u]
+        return [d for u, d in self.by_url.items() if url_key(d.record.url) == u]
+
+    def doc(self, url: str) -> EvidenceDoc | None:
+        """The fetched document at ``url`` in any spelling (fragment, encoding, case of the host), or None."""
+        return self.by_url.get(url_key(url))
+
+    def failure(self, url: str) -> FetchRecord | None:
+        """Why ``url`` could not be fetched, when it was tried and failed."""
+        return self.failures.get(url_key(url))
 
     def bundle(self, url: str, *, documents_only: bool = False) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
         """The doc at ``url`` and the docs one level below it (each seen through the link text that led
         there from ``url``), plus the children that could not be fetched."""
         out = []
         failed = []
-        if url in self.by_url:
-            out.append(self.by_url[url])
-        for child, anchor in self.children.get(url, {}).items():
-            if child == url or (documents_only and not is_document_url(child)):
+        key = url_key(url)
+        if key in self.by_url:
+            out.append(self.by_url[key])
+        for child, anchor in self.children.get(key, {}).items():
+            if child == key or (documents_only and not is_document_url(child)):
                 continue
             if child in self.by_url:
                 ev = self.by_url[child]
@@ -76,7 +86,8 @@ class EvidenceIndex:
         host = _host(self.site)
         if _host(url) == host:
             return True
-        return any(_host(parent) == host and url in kids for parent, kids in self.children.items())
+        key = url_key(url)
+        return any(_host(parent) == host and key in kids for parent, kids in self.children.items())
 
     def is_home(self, url: str) -> bool:
         """Whether ``url`` is the agency's home page (the site root or its index file)."""
@@ -114,19 +125,20 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
     """Extract every fetched body of the run (cached by content hash) and index it."""
     idx = EvidenceIndex(site=site)
     for rec in store.fetches(run_id):
+        key = url_key(rec.url)
         if rec.parent_url and rec.source == "linked":  # one level below an item page, not menu discovery
-            idx.children.setdefault(rec.parent_url, {}).setdefault(rec.url, rec.anchor or "")
+            idx.children.setdefault(url_key(rec.parent_url), {}).setdefault(key, rec.anchor or "")
         if not rec.ok:
-            idx.failures[rec.url] = rec
+            idx.failures[key] = rec
             continue
         try:
             doc = _extract_cached(store, rec, ocr=ocr)
         except Exception as exc:  # an extractor bug must not lose the rest of the run
             log.warning("extraction failed for %s: %s", rec.url, exc)
             doc = Document(kind="other", note=f"bad_content: extraction failed ({type(exc).__name__})")
-        idx.by_url[rec.url] = EvidenceDoc(record=rec, doc=doc)
-        if rec.final_url and rec.final_url != rec.url:
-            idx.by_url.setdefault(rec.final_url, idx.by_url[rec.url])
+        idx.by_url[key] = EvidenceDoc(record=rec, doc=doc)
+        if rec.final_url and url_key(rec.final_url) != key:
+            idx.by_url.setdefault(url_key(rec.final_url), idx.by_url[key])
     for parent, child, anchor in store.edges(run_id):
-        idx.children.setdefault(parent, {}).setdefault(child, anchor)
+        idx.children.setdefault(url_key(parent), {}).setdefault(url_key(child), anchor)
     return idx

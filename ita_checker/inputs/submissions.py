@@ -18,7 +18,8 @@ from ita_checker.models import normalize_code
 TEMPLATE_HEADERS = ("ข้อ", "ข้อมูล", "URL", "คำอธิบาย")
 TEMPLATE_WIDTHS = (10, 60, 60, 40)
 
-_URL_SPLIT = re.compile(r"[\s,;\u200b\u200c\u200d\u2060\ufeff]+")
+_URL_SEPARATOR = re.compile(r"([\s,;\u200b\u200c\u200d\u2060\ufeff]+)")
+_PLAIN_SPACE = re.compile(r"[ \u00a0]+")
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _HTTP_RE = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
 _BARE_HOST_RE = re.compile(
@@ -100,18 +101,45 @@ def _as_url(token: str) -> str | None:
     return f"https://{token}"
 
 
+def _path_tail(words: list[str]) -> bool:
+    """Whether words that followed a URL after plain spaces are the rest of its path ('ปี 2569.pdf', 'a/b.html')."""
+    last = words[-1]
+    ext = last.rsplit(".", 1)[-1].lower() if "." in last else ""
+    return ext in _FILE_EXTENSIONS or "/" in last
+
+
 def split_urls(text: str) -> tuple[list[str], list[str]]:
-    """(URLs, rejected words) of a URL cell; separators are whitespace, commas and semicolons."""
+    """(URLs, rejected words) of a URL cell; separators are whitespace, commas and semicolons.
+
+    A URL typed with spaces in its file name ('https://x.go.th/ita/แผน ปี 2569.pdf') is kept whole (spaces as
+    %20) when the words after it, separated by plain spaces only, end in a file name or a path.
+    """
     urls: list[str] = []
     rejected: list[str] = []
-    for raw in _URL_SPLIT.split(text):
-        token = _trim_token(raw)
+    pieces = _URL_SEPARATOR.split(text)  # token, separator, token, ...
+    i = 0
+    while i < len(pieces):
+        token = _trim_token(pieces[i])
+        i += 2
         if not token:
             continue
         url = _as_url(token)
         if url is None:
             rejected.append(token)
-        elif url not in urls:
+            continue
+        tail: list[str] = []
+        j = i
+        while j < len(pieces) and _PLAIN_SPACE.fullmatch(pieces[j - 1]) and _as_url(pieces[j].strip()) is None:
+            if not pieces[j].strip():
+                break
+            tail.append(pieces[j].strip())
+            j += 2
+            if _path_tail(tail):
+                url = url + "%20" + "%20".join(_trim_token(w) if k == len(tail) - 1 else w for k, w in enumerate(tail))
+                i = j
+                tail = []
+                break
+        if url not in urls:
             urls.append(url)
     return urls, rejected
 

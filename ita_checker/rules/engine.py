@@ -11,9 +11,10 @@ from ita_checker.models import FAIL_CLASS_TH, Verdict
 from ita_checker.result import new_item
 from ita_checker.rules.checks import CHECKS, Ctx, period_window
 from ita_checker.rules.facts import BundleFacts, doc_facts
-from ita_checker.rules.model import Element, Rule
+from ita_checker.rules.model import Element, Period, Rule
 from ita_checker.text.thaidate import format_th
 from ita_checker.text.thaitext import contains_any, match_key, normalize, snippet
+from ita_checker.urls import url_key
 
 OCR_REVIEW_BELOW = 60.0
 TRANSIENT = {"timeout", "connect", "dns", "server_error", "tls", "other"}
@@ -66,7 +67,7 @@ def topic_hits(rule: Rule, ev: EvidenceDoc, *, allow_body: bool) -> list[str]:
     if allow_body or "body" in where:
         places.append(d.text_key)
     hay = "\n".join(places)
-    hits = contains_any(hay, rule.topic.any)
+    hits = contains_any(hay, rule.topic_terms)
     if not hits and rule.topic.regex:
         text = "\n".join([d.title, *d.headings, ev.anchor, ev.url_words] + ([d.text] if allow_body else []))
         hits = [m.group(0) for rx in rule.topic.regex if (m := re.search(rx, normalize(text), re.I))]
@@ -76,8 +77,19 @@ def topic_hits(rule: Rule, ev: EvidenceDoc, *, allow_body: bool) -> list[str]:
 
 
 def _period(rule: Rule, b: BundleFacts, fy: int) -> tuple[str, str]:
-    """('ok' | 'stale' | 'unknown', Thai reason)."""
-    kind = rule.period
+    """('ok' | 'stale' | 'unknown', Thai reason); a rule's ``period_also`` periods are accepted with a note."""
+    status, why = _period_of(rule.period, b, fy)
+    if status == "ok":
+        return status, why
+    for alt in rule.period_also:
+        if _period_of(alt, b, fy)[0] == "ok":
+            _, wanted = period_window(rule.period, fy)
+            _, got = period_window(alt, fy)
+            return "ok", f"ยอมรับข้อมูลปีงบประมาณ {got} (เกณฑ์ระบุปี {wanted} แต่ยังไม่ยืนยัน จึงยอมรับทั้งสองแบบ)"
+    return status, why
+
+
+def _period_of(kind: Period, b: BundleFacts, fy: int) -> tuple[str, str]:
     if kind == "none":
         return "ok", ""
     if kind == "multi_year_covering_current":
@@ -141,8 +153,8 @@ def judge_bundle(
 ) -> Judgement:
     """Judge one bundle: the submitted page(s) (``primary``, whose body text may carry the topic) plus
     the documents linked from them."""
-    primary = primary or set()
-    hits_by_doc = {ev.url: topic_hits(rule, ev, allow_body=ev.url in primary) for ev in docs}
+    primary = {url_key(u) for u in primary or ()}
+    hits_by_doc = {ev.url: topic_hits(rule, ev, allow_body=url_key(ev.url) in primary) for ev in docs}
     topical = [ev for ev in docs if hits_by_doc[ev.url]]
     if not topical:
         j = Judgement(verdict="fail", reasons=[f"ไม่พบเนื้อหาเรื่อง “{rule.title_th}” ในหน้าที่ตรวจ"])
@@ -170,6 +182,8 @@ def judge_bundle(
         j.reasons.append(why)
     else:
         j.verdict = "pass"
+        if why:  # accepted under an alternative period
+            j.warnings.append(why)
     return _weak_evidence(j, docs)
 
 
@@ -212,7 +226,7 @@ def _evidence(ev: EvidenceDoc, kw: str, *, include_snippet: bool = True) -> dict
 def _discovered(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str, exclude: set[str]) -> Judgement | None:
     cands = []
     for ev in index.docs():
-        if ev.url in exclude or ev.shown_url in exclude:
+        if url_key(ev.url) in exclude or url_key(ev.shown_url) in exclude:
             continue
         hits = topic_hits(rule, ev, allow_body=False)
         if hits:
@@ -309,11 +323,11 @@ def _judge_submitted(
     rule: Rule, index: EvidenceIndex, out: dict[str, Any], submitted: list[str], *, fy: int, agency_type: str
 ) -> tuple[Judgement, bool]:
     """The submitted URLs (and, where the rule allows, the documents they link) judged as one bundle."""
-    ok_urls = [u for u in submitted if u in index.by_url]
-    failed = [index.failures[u] for u in submitted if u not in index.by_url and u in index.failures]
+    ok_urls = [u for u in submitted if index.doc(u) is not None]
+    failed = [rec for u in submitted if index.doc(u) is None and (rec := index.failure(u)) is not None]
     out["fetch_errors"] = [_fetch_error(r) for r in failed]
     for u in submitted:
-        if u not in index.by_url and u not in index.failures:
+        if index.doc(u) is None and index.failure(u) is None:
             out["fetch_errors"].append({"url": u, "class": "other", "detail": "ไม่ได้ดึงข้อมูล (เกินงบประมาณหน้า?)"})
     if not ok_urls:
         return Judgement(verdict="unreachable", reasons=["เปิด URL ที่ส่งไม่ได้ทั้งหมด"]), True
@@ -325,7 +339,7 @@ def _judge_submitted(
         if rule.evidence.linked_documents:
             bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u))
         else:
-            bdocs, bfailed = [index.by_url[u]], []
+            bdocs, bfailed = [ev for ev in [index.doc(u)] if ev is not None], []
         docs.extend(d for d in bdocs if d not in docs)
         failed_children.extend(bfailed)
     j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
@@ -355,7 +369,7 @@ def _suggest_better_page(
     """When the submitted URL does not pass, name a page on the site that answers the item better."""
     if j.verdict not in ("fail", "incomplete", "stale", "unreachable"):
         return
-    alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude=set(submitted))
+    alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude={url_key(u) for u in submitted})
     if (
         alt is not None
         and alt.verdict in ("pass", "incomplete")

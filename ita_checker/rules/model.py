@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ita_checker.models import AgencyType
+
+_YEAR_TAIL = re.compile(r"\s*(?:ประจำ)?(?:ปี)?(?:งบประมาณ)?\s*(?:พ\.ศ\.)?\s*[0-9๐-๙]{4}(?:\s*[-–]\s*[0-9๐-๙]{4})?\s*$")
 
 Period = Literal["none", "current_fy", "previous_fy", "first_half_current_fy", "multi_year_covering_current"]
 Required = Literal[True, False, "unknown"]
@@ -95,6 +98,7 @@ class Rule(Strict):
     evidence: EvidenceScope = Field(default_factory=EvidenceScope)
     topic: Topic
     period: Period = "none"
+    period_also: list[Period] = Field(default_factory=list)  # also accepted, with a note (catalog: uncertain)
     elements: list[Element] = Field(default_factory=list)
     satisfied_by: list[list[str]] | None = None
     signed_by_head: bool | Literal["unknown"] = False
@@ -117,6 +121,17 @@ class Rule(Strict):
     @property
     def number(self) -> int:
         return int("".join(ch for ch in self.code if ch.isdigit()))
+
+    @property
+    def topic_terms(self) -> list[str]:
+        """``topic.any`` plus the item's own title without its year: a page headed with the official title
+        is about the item (whether it passes is still decided by its elements and period)."""
+        terms = list(self.topic.any)
+        if not self.placeholder:
+            bare = _YEAR_TAIL.sub("", self.title_th).strip()
+            if len(bare) >= 8 and bare not in terms:
+                terms.append(bare)
+        return terms
 
 
 class RuleSetInfo(Strict):
