@@ -159,6 +159,12 @@ def fy_label(ctx: Ctx, year: int | None = None) -> str:
     return FY_LABELS[ctx.label_style % len(FY_LABELS)].format(y=year or ctx.year)
 
 
+def _yearly(name: str, ctx: Ctx) -> str:
+    """'<name>ประจำปีงบประมาณ ...' whatever the site's year-label style (no doubled 'ประจำประจำ')."""
+    label = fy_label(ctx)
+    return name + (label if label.startswith("ประจำ") else "ประจำ" + label)
+
+
 def fmt_date(d: date, style: str) -> str:
     be = d.year + 543
     if style == "full":
@@ -342,7 +348,7 @@ def strategy(ctx: Ctx) -> Content:
 
 
 def annual_plan(ctx: Ctx) -> Content:
-    c = Content(title=f"แผนปฏิบัติราชการประจำ{fy_label(ctx)}")
+    c = Content(title=_yearly("แผนปฏิบัติราชการ", ctx))
     rows = [
         [str(i + 1), p, baht(ctx.rng), q]
         for i, (p, q) in enumerate(
@@ -365,7 +371,7 @@ def annual_plan(ctx: Ctx) -> Content:
 
 
 def annual_report(ctx: Ctx) -> Content:
-    c = Content(title=f"รายงานผลการดำเนินงานประจำ{fy_label(ctx)}")
+    c = Content(title=_yearly("รายงานผลการดำเนินงาน", ctx))
     c.blocks.append(
         Block(
             "",

@@ -9,10 +9,10 @@ from urllib.parse import unquote, urlparse
 
 from ita_checker.extract.dispatch import EXTRACTOR_VERSION, extract, sniff_kind
 from ita_checker.extract.document import Document
-from ita_checker.extract.html import is_document_url
+from ita_checker.extract.html import extract_html, is_document_url
 from ita_checker.extract.sandbox import extract_limited
 from ita_checker.store.blobs import FetchRecord, Store
-from ita_checker.urls import url_key
+from ita_checker.urls import locator, url_key
 
 log = logging.getLogger("ita_checker.extract.evidence")
 
@@ -50,6 +50,7 @@ class EvidenceIndex:
     by_url: dict[str, EvidenceDoc] = field(default_factory=dict)  # keyed by url_key()
     failures: dict[str, FetchRecord] = field(default_factory=dict)  # keyed by url_key()
     children: dict[str, dict[str, str]] = field(default_factory=dict)  # parent key → {child key: anchor}
+    html: dict[str, bytes] = field(default_factory=dict)  # key → body of each fetched HTML page (for sections)
 
     def docs(self) -> list[EvidenceDoc]:
         """Each fetched document once (final-URL aliases removed)."""
@@ -59,20 +60,42 @@ class EvidenceIndex:
         """The fetched document at ``url`` in any spelling (fragment, encoding, case of the host), or None."""
         return self.by_url.get(url_key(url))
 
+    def section(self, url: str) -> EvidenceDoc | None:
+        """The part of the page that ``url``'s fragment points to (an item's section of an ITA index page),
+        as a document of its own; None when the URL has no fragment or the page has no such element."""
+        fragment = locator(url)
+        ev = self.doc(url)
+        body = self.html.get(url_key(url))
+        if not fragment or ev is None or body is None or "=" in fragment:  # '#page=2' locates inside a PDF
+            return None
+        rec = ev.record
+        doc = extract_html(body, url=rec.final_url or rec.url, content_type=rec.content_type, section=fragment)
+        if "section-missing" in doc.note:
+            return None
+        return EvidenceDoc(record=rec, doc=doc)
+
     def failure(self, url: str) -> FetchRecord | None:
         """Why ``url`` could not be fetched, when it was tried and failed."""
         return self.failures.get(url_key(url))
 
     def bundle(self, url: str, *, documents_only: bool = False) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
         """The doc at ``url`` and the docs one level below it (each seen through the link text that led
-        there from ``url``), plus the children that could not be fetched."""
+        there from ``url``), plus the children that could not be fetched. When ``url`` points to a section of
+        the page (``#id``), the section is the doc and only the links inside it lead below."""
         out = []
         failed = []
         key = url_key(url)
-        if key in self.by_url:
+        section = self.section(url)
+        inside: set[str] | None = None
+        if section is not None:
+            out.append(section)
+            inside = {url_key(ln.href) for ln in [*section.doc.links, *section.doc.content_links]}
+        elif key in self.by_url:
             out.append(self.by_url[key])
         for child, anchor in self.children.get(key, {}).items():
             if child == key or (documents_only and not is_document_url(child)):
+                continue
+            if inside is not None and child not in inside:
                 continue
             if child in self.by_url:
                 ev = self.by_url[child]
@@ -137,6 +160,8 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
             log.warning("extraction failed for %s: %s", rec.url, exc)
             doc = Document(kind="other", note=f"bad_content: extraction failed ({type(exc).__name__})")
         idx.by_url[key] = EvidenceDoc(record=rec, doc=doc)
+        if doc.kind == "html" and rec.sha256 is not None:
+            idx.html[key] = store.get_blob(rec.sha256)
         if rec.final_url and url_key(rec.final_url) != key:
             idx.by_url.setdefault(url_key(rec.final_url), idx.by_url[key])
     for parent, child, anchor in store.edges(run_id):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from urllib.parse import urljoin
 
@@ -48,13 +49,62 @@ def _search_form(form: lxml.html.HtmlElement) -> bool:
     )
 
 
-def extract_html(body: bytes, *, url: str, content_type: str | None = None) -> Document:
-    """Parse an HTML page into a Document (never raises on bad markup)."""
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _section_root(root: lxml.html.HtmlElement, fragment: str) -> lxml.html.HtmlElement | None:
+    """A new document holding only the part of the page that ``#fragment`` points to, or None if nothing has
+    that id. An id on a heading or an empty anchor points to what follows it, up to the next heading of the
+    same or a higher level; an id on a container (a tab panel, an accordion body, a section) is that container."""
+    try:
+        target = root.get_element_by_id(fragment)
+    except KeyError:
+        named = [a for a in root.iter("a") if a.get("name") == fragment]
+        if not named:
+            return None
+        target = named[0]
+    parts = [target]
+    if target.tag in _HEADING_TAGS or (target.tag == "a" and len(_text(target)) < 3):
+        level = int(target.tag[1]) if target.tag in _HEADING_TAGS else 7
+        node = target if target.tag in _HEADING_TAGS else (target.getparent() or target)
+        for sib in node.itersiblings():
+            if not isinstance(sib.tag, str):
+                continue
+            if sib.tag in _HEADING_TAGS and int(sib.tag[1]) <= level:
+                break
+            parts.append(sib)
+    doc = lxml.html.document_fromstring("<html><head></head><body></body></html>")
+    head, body = doc.find("head"), doc.find("body")
+    assert head is not None
+    assert body is not None
+    for t in root.iter("title", "base"):
+        head.append(copy.deepcopy(t))
+    for part in parts:
+        clone = copy.deepcopy(part)
+        clone.tail = None
+        body.append(clone)
+    return doc
+
+
+def extract_html(body: bytes, *, url: str, content_type: str | None = None, section: str | None = None) -> Document:
+    """Parse an HTML page into a Document (never raises on bad markup).
+
+    With ``section`` (a URL fragment), only the element with that id (and, for a heading, what follows it) is
+    the document: the part of an ITA index page that an anchored URL submits. ``note`` says
+    ``section-missing`` when the page has no such element (the whole page is then returned).
+    """
     raw, how = decode_html(body, content_type)
     try:
         root = lxml.html.document_fromstring(raw or "<html></html>")
     except (etree.ParserError, ValueError):
         return Document(kind="html", note=f"unparseable html ({how})")
+    if section:
+        part = _section_root(root, section)
+        if part is None:
+            how = f"{how}; section-missing #{section}"
+        else:
+            root = part
+            how = f"{how}; section #{section}"
     base = url
     for b in root.iter("base"):
         if b.get("href"):

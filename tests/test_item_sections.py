@@ -1,0 +1,71 @@
+"""Item sections of an ITA index page: an anchored URL is judged on the part of the page it points to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ita_checker.check import CheckOptions, run_check
+from ita_checker.demo.server import SiteConfig, serve
+from ita_checker.extract.html import extract_html
+
+PAGE = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>ITA 2569 อบต.ทดสอบ</title></head>
+<body><nav class="menu"><a href="/">หน้าหลัก</a></nav><main><h1>ข้อมูลเพื่อการประเมิน ITA ประจำปี 2569</h1>
+<div class="tabs"><button data-bs-target="#o1">O1</button><button data-bs-target="#o3">O3</button></div>
+<section id="o1" role="tabpanel"><h2>O1 โครงสร้างและอำนาจหน้าที่</h2>
+<img src="/img/chart.png" alt="แผนผังโครงสร้างองค์การบริหารส่วนตำบลทดสอบ">
+<h3>ฝ่ายการเมือง</h3><p>นายกองค์การบริหารส่วนตำบล รองนายก สภาองค์การบริหารส่วนตำบล</p>
+<h3>ฝ่ายข้าราชการประจำ</h3><p>ปลัด อบต. สำนักปลัด กองคลัง กองช่าง หัวหน้าสำนักปลัด ผู้อำนวยการกองคลัง</p>
+<h3>อำนาจหน้าที่</h3><p>องค์การบริหารส่วนตำบลมีอำนาจหน้าที่ตามพระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล พ.ศ. 2537
+มาตรา 66 และมาตรา 67 ได้แก่ จัดให้มีและบำรุงรักษาทางน้ำและทางบก รักษาความสะอาดของถนน</p></section>
+<section id="o3" role="tabpanel"><h2>O3 ข้อมูลการติดต่อ</h2>
+<p><a href="/docs/contact-2569.pdf">ข้อมูลการติดต่อหน่วยงาน (PDF)</a></p></section>
+<h2 id="o4">O4 ข่าวประชาสัมพันธ์</h2><p>อยู่ระหว่างดำเนินการ</p>
+<h2 id="o5">O5 แผนยุทธศาสตร์</h2><p><a href="/docs/plan.pdf">แผนพัฒนาท้องถิ่น</a></p>
+<footer>ที่อยู่ 99 หมู่ 1 ตำบลทดสอบ โทรศัพท์ 055-123456 อีเมล saraban@test.go.th</footer>
+</main></body></html>"""
+
+
+def test_a_section_is_the_element_with_the_fragment_id_and_what_a_heading_heads() -> None:
+    page = PAGE.encode("utf-8")
+    o1 = extract_html(page, url="http://a.go.th/ita", section="o1")
+    assert "ฝ่ายการเมือง" in o1.text
+    assert "ข้อมูลการติดต่อ" not in o1.text
+    o3 = extract_html(page, url="http://a.go.th/ita", section="o3")
+    assert [ln.href for ln in o3.content_links] == ["http://a.go.th/docs/contact-2569.pdf"]
+    o4 = extract_html(page, url="http://a.go.th/ita", section="o4")  # an id on a heading: up to the next h2
+    assert "อยู่ระหว่างดำเนินการ" in o4.text
+    assert "แผนพัฒนาท้องถิ่น" not in o4.full_text
+    whole = extract_html(page, url="http://a.go.th/ita", section="nope")
+    assert "section-missing" in whole.note
+    assert "ฝ่ายการเมือง" in whole.text
+
+
+def test_anchored_urls_into_an_ita_index_page_are_judged_on_their_sections(tmp_path: Path) -> None:
+    www = tmp_path / "www"
+    (www / "ita").mkdir(parents=True)
+    (www / "ita" / "index.html").write_text(PAGE, encoding="utf-8")
+    (www / "index.html").write_text(
+        '<html><head><meta charset="utf-8"><title>อบต.ทดสอบ</title></head><body><a href="/ita/">ITA</a></body></html>',
+        encoding="utf-8",
+    )
+    site = serve(SiteConfig(root=www))
+    base = site.base_url
+    form = tmp_path / "form.csv"
+    rows = {"O1": "#o1", "O3": "#o3", "O4": "#o4", "O5": "#o5"}
+    form.write_text("ข้อ,URL\n" + "".join(f"{c},{base}/ita/{f}\n" for c, f in rows.items()), encoding="utf-8")
+    try:
+        res = run_check(
+            CheckOptions(
+                site=base + "/", year=2569, agency_type="local", allow_private=True, submissions=form,
+                out_dir=tmp_path / "out", store_dir=tmp_path / "store", screenshots=False,
+            )
+        ).result  # fmt: skip
+    finally:
+        site.stop()
+    v = {it["code"]: it for it in res["items"]}
+    assert v["O1"]["verdict"] == "pass", v["O1"]["reasons"]
+    # O3's section holds only a link to a document that answers 404: unjudged, not judged on the page footer
+    assert v["O3"]["verdict"] == "unreachable", v["O3"]["reasons"]
+    assert [e["class"] for e in v["O3"]["fetch_errors"]] == ["not_found"]
+    assert v["O4"]["verdict"] != "pass"  # 'อยู่ระหว่างดำเนินการ' under a heading is not the news
+    assert v["O5"]["verdict"] == "unreachable"  # its only document 404s
