@@ -69,3 +69,38 @@ def test_anchored_urls_into_an_ita_index_page_are_judged_on_their_sections(tmp_p
     assert [e["class"] for e in v["O3"]["fetch_errors"]] == ["not_found"]
     assert v["O4"]["verdict"] != "pass"  # 'อยู่ระหว่างดำเนินการ' under a heading is not the news
     assert v["O5"]["verdict"] == "unreachable"  # its only document 404s
+
+
+def test_a_whole_index_page_is_judged_on_the_items_own_section(tmp_path: Path) -> None:
+    """Submitted without an anchor, an ITA index page counts only with the section headed by the item's code."""
+    page = PAGE.encode("utf-8")
+    o1 = extract_html(page, url="http://a.go.th/ita", item="O1")
+    assert "ฝ่ายการเมือง" in o1.text
+    assert "ข้อมูลการติดต่อ" not in o1.full_text
+    o5 = extract_html(page, url="http://a.go.th/ita", item="O5")  # a heading with no container: what it heads
+    assert [ln.href for ln in o5.content_links] == ["http://a.go.th/docs/plan.pdf"]
+    o9 = extract_html(page, url="http://a.go.th/ita", item="O9")  # not on this index page: nothing
+    assert o9.text == ""
+    single = b"<html><body><main><h1>O9 manual</h1><p>x</p></main></body></html>"
+    assert "section-missing" in extract_html(single, url="http://a.go.th/o9", item="O1").note  # not an index page
+
+    www = tmp_path / "www"
+    (www / "ita").mkdir(parents=True)
+    (www / "ita" / "index.html").write_text(PAGE, encoding="utf-8")
+    site = serve(SiteConfig(root=www))
+    base = site.base_url
+    form = tmp_path / "form.csv"
+    form.write_text(f"ข้อ,URL\nO1,{base}/ita/\nO3,{base}/ita/\nO9,{base}/ita/\n", encoding="utf-8")
+    try:
+        res = run_check(
+            CheckOptions(
+                site=base + "/ita/", year=2569, agency_type="local", allow_private=True, submissions=form,
+                out_dir=tmp_path / "out", store_dir=tmp_path / "store", screenshots=False,
+            )
+        ).result  # fmt: skip
+    finally:
+        site.stop()
+    v = {it["code"]: it for it in res["items"]}
+    assert v["O1"]["verdict"] == "pass", v["O1"]["reasons"]
+    assert v["O3"]["verdict"] == "unreachable"  # its section's only document 404s; the footer is not its evidence
+    assert v["O9"]["verdict"] == "fail"  # not among the page's item sections

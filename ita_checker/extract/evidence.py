@@ -60,17 +60,23 @@ class EvidenceIndex:
         """The fetched document at ``url`` in any spelling (fragment, encoding, case of the host), or None."""
         return self.by_url.get(url_key(url))
 
-    def section(self, url: str) -> EvidenceDoc | None:
-        """The part of the page that ``url``'s fragment points to (an item's section of an ITA index page),
-        as a document of its own; None when the URL has no fragment or the page has no such element."""
+    def section(self, url: str, code: str | None = None) -> EvidenceDoc | None:
+        """The part of the page that ``url`` submits for an item, as a document of its own: the element its
+        fragment points to, or, on an ITA index page whose headings carry item codes, the section of item
+        ``code`` (empty when the page has none for it). None when neither applies (the whole page counts)."""
         fragment = locator(url)
         ev = self.doc(url)
         body = self.html.get(url_key(url))
-        if not fragment or ev is None or body is None or "=" in fragment:  # '#page=2' locates inside a PDF
+        if ev is None or body is None:
             return None
         rec = ev.record
-        doc = extract_html(body, url=rec.final_url or rec.url, content_type=rec.content_type, section=fragment)
-        if "section-missing" in doc.note:
+        where = rec.final_url or rec.url
+        doc = None
+        if fragment and "=" not in fragment:  # '#page=2' locates inside a PDF, not a section
+            doc = extract_html(body, url=where, content_type=rec.content_type, section=fragment)
+        if (doc is None or "section-missing" in doc.note) and code:
+            doc = extract_html(body, url=where, content_type=rec.content_type, item=code)
+        if doc is None or "section-missing" in doc.note:
             return None
         return EvidenceDoc(record=rec, doc=doc)
 
@@ -78,14 +84,16 @@ class EvidenceIndex:
         """Why ``url`` could not be fetched, when it was tried and failed."""
         return self.failures.get(url_key(url))
 
-    def bundle(self, url: str, *, documents_only: bool = False) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
+    def bundle(
+        self, url: str, *, documents_only: bool = False, code: str | None = None
+    ) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
         """The doc at ``url`` and the docs one level below it (each seen through the link text that led
         there from ``url``), plus the children that could not be fetched. When ``url`` points to a section of
         the page (``#id``), the section is the doc and only the links inside it lead below."""
         out = []
         failed = []
         key = url_key(url)
-        section = self.section(url)
+        section = self.section(url, code)
         inside: set[str] | None = None
         if section is not None:
             out.append(section)

@@ -86,12 +86,81 @@ def _section_root(root: lxml.html.HtmlElement, fragment: str) -> lxml.html.HtmlE
     return doc
 
 
-def extract_html(body: bytes, *, url: str, content_type: str | None = None, section: str | None = None) -> Document:
+_CODE_HEAD = re.compile(r"^\s*(?:ข้อ(?:ที่)?\s*)?(MOIT|O)\s*\.?\s*0*(\d{1,3})(?!\d)", re.I)
+_CONTAINERS = ("section", "article", "details", "li", "tr")
+
+
+def _heading_code(el: lxml.html.HtmlElement) -> str | None:
+    m = _CODE_HEAD.match(normalize(_text(el)))
+    return f"{m.group(1).upper()}{int(m.group(2))}" if m else None
+
+
+def _item_headings(root: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
+    """Headings (h1–h6, accordion/tab buttons, summaries) that start with an item code, outside page chrome."""
+    found: dict[str, lxml.html.HtmlElement] = {}
+    for tags in ((*_HEADING_TAGS, "summary"), ("button",)):  # a real heading wins over a tab button
+        for el in root.iter(*tags):
+            if any(_is_chrome(a) for a in el.iterancestors() if isinstance(a.tag, str)):
+                continue
+            code = _heading_code(el)
+            if code is not None:
+                found.setdefault(code, el)
+    return found
+
+
+def _panel_target(el: lxml.html.HtmlElement) -> str | None:
+    """The id of the tab panel or accordion body a tab button opens, if it names one."""
+    for attr in ("data-bs-target", "data-target", "aria-controls", "href"):
+        value = (el.get(attr) or "").strip()
+        if value:
+            return value.removeprefix("#") or None
+    return None
+
+
+def _code_section_root(root: lxml.html.HtmlElement, code: str) -> lxml.html.HtmlElement | None:
+    """On an ITA index page (two or more item-coded headings), the section of item ``code``: the smallest
+    container (section, article, tab panel, accordion item, element with an id) around its heading that holds
+    no other item's heading. None when the page is not such an index page; an empty document when it is but
+    has no section for ``code``."""
+    heads = _item_headings(root)
+    if len(heads) < 2:
+        return None
+    head = heads.get(code)
+    if head is None:
+        return lxml.html.document_fromstring("<html><head></head><body><p></p></body></html>")
+    if head.tag == "button" and (target := _panel_target(head)) and (panel := _section_root(root, target)) is not None:
+        return panel
+    others = [h for c, h in heads.items() if c != code]
+    best = None
+    for anc in head.iterancestors():
+        if not isinstance(anc.tag, str) or anc.tag in ("body", "html"):
+            break
+        if any(o in anc.iterdescendants() for o in others):
+            break
+        if anc.tag in _CONTAINERS or anc.get("id") or anc.get("role") == "tabpanel":
+            best = anc
+    if best is None:  # no container of its own: the heading and what follows it
+        target_id = head.get("id") or ""
+        if target_id:
+            return _section_root(root, target_id)
+        head.set("id", "ita-checker-item-head")
+        return _section_root(root, "ita-checker-item-head")
+    best_id = best.get("id")
+    if not best_id:
+        best.set("id", "ita-checker-item-section")
+        best_id = "ita-checker-item-section"
+    return _section_root(root, best_id)
+
+
+def extract_html(
+    body: bytes, *, url: str, content_type: str | None = None, section: str | None = None, item: str | None = None
+) -> Document:
     """Parse an HTML page into a Document (never raises on bad markup).
 
     With ``section`` (a URL fragment), only the element with that id (and, for a heading, what follows it) is
-    the document: the part of an ITA index page that an anchored URL submits. ``note`` says
-    ``section-missing`` when the page has no such element (the whole page is then returned).
+    the document: the part of an ITA index page that an anchored URL submits. With ``item`` (an item code) on
+    an ITA index page whose headings carry item codes, only that item's section is. ``note`` says
+    ``section-missing`` when there is no such part (the whole page is then returned).
     """
     raw, how = decode_html(body, content_type)
     try:
@@ -105,6 +174,13 @@ def extract_html(body: bytes, *, url: str, content_type: str | None = None, sect
         else:
             root = part
             how = f"{how}; section #{section}"
+    elif item:
+        part = _code_section_root(root, item)
+        if part is None:
+            how = f"{how}; section-missing {item}"
+        else:
+            root = part
+            how = f"{how}; section {item}"
     base = url
     for b in root.iter("base"):
         if b.get("href"):

@@ -337,9 +337,9 @@ def _judge_submitted(
         # A home page submitted for an item: only what is on it (and files it links) counts, not the
         # pages its links lead to; the NACC panel opens the link that was submitted.
         if rule.evidence.linked_documents:
-            bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u))
+            bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u), code=rule.code)
         else:
-            bdocs, bfailed = [ev for ev in [index.section(u) or index.doc(u)] if ev is not None], []
+            bdocs, bfailed = [ev for ev in [index.section(u, rule.code) or index.doc(u)] if ev is not None], []
         docs.extend(d for d in bdocs if d not in docs)
         failed_children.extend(bfailed)
     j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
@@ -350,7 +350,7 @@ def _judge_submitted(
         j.verdict = "needs_review"
         j.reasons.append("URL ที่ส่งอยู่นอกเว็บไซต์หลักและไม่พบลิงก์จากเว็บไซต์หลัก (OIT ตรวจบนเว็บไซต์หลัก): " + ", ".join(off_site))
     # In an item's own section every link is its evidence: one that cannot be opened leaves the item unjudged.
-    sectioned = any(index.section(u) is not None for u in ok_urls)
+    sectioned = any(index.section(u, rule.code) is not None for u in ok_urls)
     transient = any(r.fail_class in TRANSIENT for r in failed_children)
     if j.verdict != "pass" and (failed or transient or (sectioned and failed_children)):
         j.reasons.append("บาง URL/เอกสารเปิดไม่ได้ จึงยังตัดสินไม่ได้ว่าไม่มีข้อมูล")
