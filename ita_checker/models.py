@@ -83,6 +83,7 @@ VERDICT_LOOK: dict[str, VerdictLook] = {
 
 VERDICT_ORDER: tuple[str, ...] = tuple(v.value for v in Verdict)
 VERDICT_TH: dict[str, str] = {v: look.label_th for v, look in VERDICT_LOOK.items()}
+RULESET_STATUS_TH: dict[str, str] = {"confirmed": "ยืนยันแล้ว", "provisional": "ฉบับคาดการณ์"}
 NOT_MET: tuple[str, ...] = ("fail", "stale", "incomplete")  # published but not acceptable
 AT_RISK: tuple[str, ...] = ("unreachable", "needs_review")  # not passing, reported apart: nobody could judge it
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NewType
 from urllib.parse import urlsplit, urlunsplit
 
@@ -11,6 +12,7 @@ UrlKey = NewType("UrlKey", str)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=65536)  # the engine asks for the same few hundred URLs' keys for every rule
 def url_key(url: str) -> UrlKey:
     """The identity of ``url`` for matching: scheme and host lower-cased, IDN as punycode, default port dropped,
     percent-encoding normalised (Thai paths typed or encoded either way), query sorted, empty ``?`` and the

@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from ita_checker.cli.common import console, err_console, guarded
+from ita_checker.models import RULESET_STATUS_TH
 
 
 @click.group()
@@ -76,7 +77,7 @@ def rules_list() -> None:
         if rs is None:
             t.add_row(d.name, "-", f"[red]{len(problems)} errors[/]", "-", "-", "-")
         else:
-            status = "ฉบับคาดการณ์" if rs.info.status == "provisional" else "ยืนยันแล้ว"
+            status = RULESET_STATUS_TH.get(rs.info.status, rs.info.status)
             types = rs.info.applies_to
             used_by = f"ทั่วไป {len(types)} ประเภท" if len(types) >= 6 else ", ".join(types)
             t.add_row(

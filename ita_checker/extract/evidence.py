@@ -51,6 +51,7 @@ class EvidenceIndex:
     failures: dict[str, FetchRecord] = field(default_factory=dict)  # keyed by url_key()
     children: dict[str, dict[str, str]] = field(default_factory=dict)  # parent key → {child key: anchor}
     html: dict[str, bytes] = field(default_factory=dict)  # key → body of each fetched HTML page (for sections)
+    _sections: dict[tuple[str, str | None, str | None], EvidenceDoc | None] = field(default_factory=dict, repr=False)
 
     def docs(self) -> list[EvidenceDoc]:
         """Each fetched document once (final-URL aliases removed)."""
@@ -65,6 +66,12 @@ class EvidenceIndex:
         fragment points to, or, on an ITA index page whose headings carry item codes, the section of item
         ``code`` (empty when the page has none for it). None when neither applies (the whole page counts)."""
         fragment = locator(url)
+        cache_key = (url_key(url), fragment, code)
+        if cache_key not in self._sections:  # every rule asks for its section of the same few pages
+            self._sections[cache_key] = self._section(url, fragment, code)
+        return self._sections[cache_key]
+
+    def _section(self, url: str, fragment: str | None, code: str | None) -> EvidenceDoc | None:
         ev = self.doc(url)
         body = self.html.get(url_key(url))
         if ev is None or body is None:
@@ -137,9 +144,8 @@ def _host(url: str) -> str:
     return (urlparse(url).hostname or "").lower().removeprefix("www.")
 
 
-def _extract_cached(store: Store, rec: FetchRecord, *, ocr: bool) -> Document:
+def _extract_cached(store: Store, rec: FetchRecord, body: bytes, *, ocr: bool) -> Document:
     assert rec.sha256 is not None
-    body = store.get_blob(rec.sha256)
     kind = sniff_kind(body, rec.content_type, rec.final_url or rec.url)
     if kind == "html":  # cheap, and its links depend on the URL: not cached
         return extract(body, url=rec.final_url or rec.url, content_type=rec.content_type, ocr=ocr)
@@ -162,14 +168,17 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
         if not rec.ok:
             idx.failures[key] = rec
             continue
+        body = b""
         try:
-            doc = _extract_cached(store, rec, ocr=ocr)
+            assert rec.sha256 is not None  # an ok fetch has a body
+            body = store.get_blob(rec.sha256)
+            doc = _extract_cached(store, rec, body, ocr=ocr)
         except Exception as exc:  # an extractor bug must not lose the rest of the run
             log.warning("extraction failed for %s: %s", rec.url, exc)
             doc = Document(kind="other", note=f"bad_content: extraction failed ({type(exc).__name__})")
         idx.by_url[key] = EvidenceDoc(record=rec, doc=doc)
-        if doc.kind == "html" and rec.sha256 is not None:
-            idx.html[key] = store.get_blob(rec.sha256)
+        if doc.kind == "html" and body:
+            idx.html[key] = body
         if rec.final_url and url_key(rec.final_url) != key:
             idx.by_url.setdefault(url_key(rec.final_url), idx.by_url[key])
     for parent, child, anchor in store.edges(run_id):

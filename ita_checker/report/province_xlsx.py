@@ -11,7 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ita_checker.models import AGENCY_TYPE_TH, NOT_MET, VERDICT_ORDER, VERDICT_TH
+from ita_checker.models import AGENCY_TYPE_TH, NOT_MET, RULESET_STATUS_TH, VERDICT_ORDER, VERDICT_TH
 from ita_checker.report.province_html import STATUS_TH
 from ita_checker.report.xlsx import HEADER_FILL, HEADER_FONT, VERDICT_FILL, set_cell
 from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
@@ -53,7 +53,6 @@ def _colour_verdicts(ws: Worksheet, first_row: int, columns: Sequence[int]) -> N
 
 
 _VERDICT_BY_LABEL = {th: v for v, th in VERDICT_TH.items()}
-STATUS_TH_RULESET = {"confirmed": "ยืนยันแล้ว", "provisional": "ฉบับคาดการณ์"}
 
 
 def _score(value: object) -> float | None:
@@ -160,7 +159,7 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
         wb,
         "ชุดเกณฑ์",
         [("ชุดเกณฑ์", 18), ("สถานะ", 14), ("จำนวนหน่วยงาน", 14), ("หมายเหตุ", 120)],
-        [[rid, STATUS_TH_RULESET.get(st, st), n, cav] for rid, st, cav, n in scan.rulesets_used()],
+        [[rid, RULESET_STATUS_TH.get(st, st), n, cav] for rid, st, cav, n in scan.rulesets_used()],
     )
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".tmp")
