@@ -199,7 +199,7 @@ def build_province_report(scan: ScanOutcome) -> ProvinceReport:
         mean_score=format_score(round(sum(scores) / len(scores), 2)) if scores else "–",
         under_count=len(prov.under_line),
         pass_line=format_score(PASS_LINE),
-        ruleset_caveats=[f"{rid}: {cav}" for rid, _, cav, _ in scan.rulesets_used() if cav],
+        ruleset_caveats=[cav for _, _, cav, _ in scan.rulesets_used() if cav],  # each names its rule set
         codes=[(str(c), titles.get(str(c), "")) for c in prov.matrix.columns],
         types=[(t, AGENCY_TYPE_TH.get(t, t)) for t in present_types],
         verdicts=[(v, VERDICT_TH[v], VERDICT_MARK[v]) for v in VERDICT_ORDER],
