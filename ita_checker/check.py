@@ -192,6 +192,7 @@ def compute_check(opts: CheckOptions) -> CheckRun:
         crawl = run_crawl(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s)
         lap("crawl_s")
         index = build_index(store, run_id, site=site, ocr=opts.ocr)
+        index.topics = {rule.code: rule.topic_terms for rule in rs.rules}
         lap("extract_s")
         items = []
         for rule in rs.rules:

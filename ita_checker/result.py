@@ -47,6 +47,7 @@ def new_item(
         "elements_missing": [],
         "warnings": [],
         "suggested_urls": [],
+        "found_on_site": None,
         "fetch_errors": [],
         "years_found": [],
     }

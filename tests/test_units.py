@@ -125,7 +125,7 @@ def test_engine_undated_complete_item_needs_review(o23):
 def test_engine_missing_elements_are_listed(o23):
     j = judge_bundle(
         o23,
-        [_ev("รายละเอียดจะแจ้งภายหลัง", "แผนปฏิบัติการป้องกันการทุจริต ปีงบประมาณ 2569")],
+        [_ev("โครงการเสริมสร้างวัฒนธรรมสุจริตแก่บุคลากรทุกกลุ่มงาน", "แผนปฏิบัติการป้องกันการทุจริต ปีงบประมาณ 2569")],
         fy=2569,
         agency_type="local",
         primary=set(),

@@ -17,7 +17,7 @@ from crawler.browser import settle
 from crawler.classify import classify_failure, classify_response
 from crawler.items import FetchedItem, LinkEdge
 from ita_checker.crawl.job import CrawlJob
-from ita_checker.extract.html import extract_html, is_document_url
+from ita_checker.extract.html import extract_html, is_document_url, is_ita_page
 from ita_checker.store.blobs import FetchRecord
 from ita_checker.text.thaitext import contains_any, match_key
 
@@ -223,14 +223,18 @@ class AgencySpider(scrapy.Spider):
             yield self._request(url, source="linked", depth=1, parent=here, anchor=link.text, robots=False, priority=5)
 
     def _discover(self, here: str, doc: Any, depth: int) -> Iterator[scrapy.Request]:
-        """Menu and content links within the agency's host, bounded by depth and page budget."""
+        """Menu and content links within the agency's host, bounded by depth and page budget. On the agency's
+        ITA/OIT page every document its items link is fetched, whatever the link text says."""
+        ita_page = is_ita_page(doc)
+        content = {ln.href for ln in doc.content_links}
         for link in doc.links:
             url = self._clean(link.href)
             if url is None or url in self.seen:
                 continue
             topical = bool(contains_any(match_key(link.text), self.topic_keys))
             if is_document_url(url):
-                if not topical or self.docs_scheduled >= self.job.max_documents:
+                wanted = topical or (ita_page and link.href in content)
+                if not wanted or self.docs_scheduled >= self.job.max_documents:
                     continue
                 self.seen.add(url)
                 self.docs_scheduled += 1

@@ -45,6 +45,7 @@ class Document:
     ocr_used: bool = False
     ocr_confidence: float | None = None
     pages: int = 0
+    footer: str = ""  # text of the page footer (address, phone, e-mail), kept apart from ``text``
     note: str = ""
 
     @cached_property

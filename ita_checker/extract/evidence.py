@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 from ita_checker.extract.dispatch import EXTRACTOR_VERSION, extract, sniff_kind
 from ita_checker.extract.document import Document
 from ita_checker.extract.html import extract_html, is_document_url
+from ita_checker.extract.notfound import not_found_reason
 from ita_checker.extract.sandbox import extract_limited
 from ita_checker.store.blobs import FetchRecord, Store
 from ita_checker.urls import locator, url_key
@@ -51,6 +52,7 @@ class EvidenceIndex:
     failures: dict[str, FetchRecord] = field(default_factory=dict)  # keyed by url_key()
     children: dict[str, dict[str, str]] = field(default_factory=dict)  # parent key → {child key: anchor}
     html: dict[str, bytes] = field(default_factory=dict)  # key → body of each fetched HTML page (for sections)
+    topics: dict[str, list[str]] = field(default_factory=dict)  # item code → topic terms (index pages by title)
     _sections: dict[tuple[str, str | None, str | None], EvidenceDoc | None] = field(default_factory=dict, repr=False)
 
     def docs(self) -> list[EvidenceDoc]:
@@ -82,7 +84,7 @@ class EvidenceIndex:
         if fragment and "=" not in fragment:  # '#page=2' locates inside a PDF, not a section
             doc = extract_html(body, url=where, content_type=rec.content_type, section=fragment)
         if (doc is None or "section-missing" in doc.note) and code:
-            doc = extract_html(body, url=where, content_type=rec.content_type, item=code)
+            doc = extract_html(body, url=where, content_type=rec.content_type, item=code, topics=self.topics)
         if doc is None or "section-missing" in doc.note:
             return None
         return EvidenceDoc(record=rec, doc=doc)
@@ -176,6 +178,9 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
         except Exception as exc:  # an extractor bug must not lose the rest of the run
             log.warning("extraction failed for %s: %s", rec.url, exc)
             doc = Document(kind="other", note=f"bad_content: extraction failed ({type(exc).__name__})")
+        if rec.source != "home" and (why := not_found_reason(rec.url, rec.final_url, doc, site)) is not None:
+            idx.failures[key] = replace(rec, fail_class="not_found", detail=why)
+            continue
         idx.by_url[key] = EvidenceDoc(record=rec, doc=doc)
         if doc.kind == "html" and body:
             idx.html[key] = body

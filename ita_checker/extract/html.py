@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import copy
 import re
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from ita_checker.extract.document import Document, Image, Link
 from ita_checker.extract.encoding import decode_html
-from ita_checker.text.thaitext import normalize
+from ita_checker.text.thaitext import match_key, normalize
 
 DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|odt|ods|pptx?|jpe?g|png|gif|tiff?|zip|rar)(\?|#|$)", re.I)
 DOC_HOSTS = ("drive.google.com", "docs.google.com", "onedrive.live.com", "1drv.ms", "dropbox.com")
@@ -33,6 +33,42 @@ def is_document_url(href: str) -> bool:
     return bool(DOC_EXT.search(low)) or any(h in low for h in DOC_HOSTS)
 
 
+_WRAPPED = ("file", "url", "src", "doc", "pdf")  # ?file= of pdf.js, ?url= of the Google Docs viewer
+_VIEWER = re.compile(r"(viewer\.html?|/gview|/viewer|pdfjs|/web/viewer|docs\.google\.com/viewer)", re.I)
+
+
+def unwrap_viewer(href: str) -> str:
+    """The document a viewer URL shows (pdf.js ``viewer.html?file=…``, Google Docs ``viewer?url=…``), or
+    ``href`` itself when it is not a viewer of a document."""
+    parts = urlsplit(href)
+    if not parts.query or not _VIEWER.search(parts.path + "/" + parts.netloc + parts.path):
+        return href  # download.php?file=x.pdf is the document itself, not a viewer of it
+    params = parse_qs(parts.query)
+    for name in _WRAPPED:
+        for value in params.get(name, []):
+            target = urljoin(href, value.strip())
+            if urlsplit(target).scheme in ("http", "https"):
+                return target.split("#", 1)[0]
+    return href
+
+
+def _embedded(root: lxml.html.HtmlElement, base: str) -> list[Link]:
+    """Documents shown inside the page (``<iframe>``, ``<embed>``, ``<object>``, pdf.js viewers): the page
+    links them as surely as an ``<a>`` does."""
+    out = []
+    for el in root.iter("iframe", "embed", "object"):
+        src = (el.get("src") or el.get("data") or "").strip()
+        if not src or src.startswith(("javascript:", "data:", "about:")):
+            continue
+        target = unwrap_viewer(urljoin(base, src))
+        if is_document_url(target):
+            out.append(Link(href=target, text=normalize(el.get("title") or el.get("aria-label") or "")))
+    own = unwrap_viewer(base)  # the page itself is a viewer URL: the document it shows
+    if own != base:
+        out.append(Link(href=own, text=""))
+    return out
+
+
 def _text(el: lxml.html.HtmlElement) -> str:
     return " ".join(t.strip() for t in el.itertext() if t and t.strip())
 
@@ -40,6 +76,22 @@ def _text(el: lxml.html.HtmlElement) -> str:
 def _is_chrome(el: lxml.html.HtmlElement) -> bool:
     attrs = " ".join([el.get("id") or "", el.get("class") or "", el.get("role") or ""])
     return bool(attrs.strip()) and bool(_CHROME_HINT.search(attrs)) and el.tag not in ("body", "html", "main")
+
+
+_FOOTER_HINT = re.compile(r"(^|[\s_-])(footer|site-info|contact-info|colophon)([\s_-]|$)", re.I)
+
+
+def _footers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The page's footer blocks (outermost only): where agencies put their address, phone and e-mail."""
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        attrs = " ".join([el.get("id") or "", el.get("class") or "", el.get("role") or ""])
+        is_footer = el.tag == "footer" or el.get("role") == "contentinfo" or bool(_FOOTER_HINT.search(attrs))
+        if is_footer and not any(a in found for a in el.iterancestors()):
+            found.append(el)
+    return found
 
 
 def _search_form(form: lxml.html.HtmlElement) -> bool:
@@ -90,6 +142,16 @@ _CODE_HEAD = re.compile(r"^\s*(?:ข้อ(?:ที่)?\s*)?(MOIT|O)\s*\.?\s*0*
 _CONTAINERS = ("section", "article", "details", "li", "tr")
 
 
+_ITA_PAGE = re.compile(r"(?<![A-Za-z])(ITA|OIT|MOIT)(?![A-Za-z])|การเปิดเผยข้อมูลสาธารณะ|คุณธรรมและความโปร่งใส", re.I)
+
+
+def is_ita_page(doc: Document) -> bool:
+    """An agency's ITA/OIT page: named so in its title or headings, or headed by two or more item codes."""
+    if any(_ITA_PAGE.search(h) for h in [doc.title, *doc.headings[:5]]):
+        return True
+    return sum(1 for h in doc.headings if _CODE_HEAD.match(h)) >= 2
+
+
 def _heading_code(el: lxml.html.HtmlElement) -> str | None:
     m = _CODE_HEAD.match(normalize(_text(el)))
     return f"{m.group(1).upper()}{int(m.group(2))}" if m else None
@@ -98,7 +160,8 @@ def _heading_code(el: lxml.html.HtmlElement) -> str | None:
 def _item_headings(root: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
     """Headings (h1–h6, accordion/tab buttons, summaries) that start with an item code, outside page chrome."""
     found: dict[str, lxml.html.HtmlElement] = {}
-    for tags in ((*_HEADING_TAGS, "summary"), ("button",)):  # a real heading wins over a tab button
+    # a real heading wins over a tab button, and that over the first cell of a table row ("O5 | title | links")
+    for tags in ((*_HEADING_TAGS, "summary"), ("button",), ("td", "th")):
         for el in root.iter(*tags):
             if any(_is_chrome(a) for a in el.iterancestors() if isinstance(a.tag, str)):
                 continue
@@ -117,12 +180,36 @@ def _panel_target(el: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _code_section_root(root: lxml.html.HtmlElement, code: str) -> lxml.html.HtmlElement | None:
-    """On an ITA index page (two or more item-coded headings), the section of item ``code``: the smallest
-    container (section, article, tab panel, accordion item, element with an id) around its heading that holds
-    no other item's heading. None when the page is not such an index page; an empty document when it is but
-    has no section for ``code``."""
+MIN_TITLED_ITEMS = 3  # headings naming this many different items make a page an ITA index page
+
+
+def _titled_headings(root: lxml.html.HtmlElement, topics: dict[str, list[str]]) -> dict[str, lxml.html.HtmlElement]:
+    """Headings keyed by the item whose title (topic term) they carry, the longest term deciding; empty unless
+    headings name at least MIN_TITLED_ITEMS different items (an index page without item codes)."""
+    keyed = {code: [match_key(t) for t in terms if len(t) >= 4] for code, terms in topics.items()}
+    found: dict[str, lxml.html.HtmlElement] = {}
+    for el in root.iter(*_HEADING_TAGS, "summary", "button"):
+        if any(_is_chrome(a) for a in el.iterancestors() if isinstance(a.tag, str)):
+            continue
+        text = match_key(normalize(_text(el)))
+        if not text or len(text) > 200:
+            continue
+        best = max(((len(t), code) for code, terms in keyed.items() for t in terms if t and t in text), default=None)
+        if best is not None:
+            found.setdefault(best[1], el)
+    return found if len(found) >= MIN_TITLED_ITEMS else {}
+
+
+def _code_section_root(
+    root: lxml.html.HtmlElement, code: str, topics: dict[str, list[str]] | None = None
+) -> lxml.html.HtmlElement | None:
+    """On an ITA index page (two or more item-coded headings, or, given every item's ``topics``, headings
+    naming three or more items), the section of item ``code``: the smallest container (section, article, tab
+    panel, accordion item, element with an id) around its heading that holds no other item's heading. None
+    when the page is not such an index page; an empty document when it is but has no section for ``code``."""
     heads = _item_headings(root)
+    if len(heads) < 2 and topics:
+        heads = _titled_headings(root, topics)
     if len(heads) < 2:
         return None
     head = heads.get(code)
@@ -153,7 +240,13 @@ def _code_section_root(root: lxml.html.HtmlElement, code: str) -> lxml.html.Html
 
 
 def extract_html(
-    body: bytes, *, url: str, content_type: str | None = None, section: str | None = None, item: str | None = None
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None = None,
+    section: str | None = None,
+    item: str | None = None,
+    topics: dict[str, list[str]] | None = None,
 ) -> Document:
     """Parse an HTML page into a Document (never raises on bad markup).
 
@@ -175,7 +268,7 @@ def extract_html(
             root = part
             how = f"{how}; section #{section}"
     elif item:
-        part = _code_section_root(root, item)
+        part = _code_section_root(root, item, topics)
         if part is None:
             how = f"{how}; section-missing {item}"
         else:
@@ -196,7 +289,8 @@ def extract_html(
             if href.startswith(("mailto:", "tel:")):
                 all_links.append(Link(href=href, text=normalize(_text(a))))
             continue
-        all_links.append(Link(href=urljoin(base, href), text=normalize(_text(a) or (a.get("title") or ""))))
+        text = normalize(_text(a) or (a.get("title") or ""))
+        all_links.append(Link(href=unwrap_viewer(urljoin(base, href)), text=text))
     forms = [f for f in root.iter("form") if list(f.iter("input")) or list(f.iter("textarea"))]
     has_password = any(i.get("type", "").lower() == "password" for f in forms for i in f.iter("input"))
     has_form = any(not _search_form(f) for f in forms)
@@ -204,6 +298,7 @@ def extract_html(
         _MAP.search(ln.href) for ln in all_links
     )
     full_text = normalize(_text(root.body) if root.body is not None else _text(root))
+    footer = normalize("\n".join(_text(el) for el in _footers(root)))[:2000]
     # Own content: drop page chrome, then the text of links that lead to other HTML pages.
     for el in list(root.iter(*_REMOVE_TAGS)):
         if el.getparent() is not None:
@@ -224,7 +319,10 @@ def extract_html(
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            content_links.append(Link(href=urljoin(base, href), text=normalize(_text(a) or (a.get("title") or ""))))
+            text = normalize(_text(a) or (a.get("title") or ""))
+            content_links.append(Link(href=unwrap_viewer(urljoin(base, href)), text=text))
+    embedded = _embedded(root, base)
+    content_links.extend(embedded)
     for a in list(root.iter("a")):
         href = a.get("href") or ""
         if href and not is_document_url(href) and a.getparent() is not None:
@@ -238,12 +336,13 @@ def extract_html(
         headings=[h for h in headings if h][:50],
         text=text,
         full_text=full_text,
-        links=all_links,
+        links=all_links + embedded,
         content_links=content_links,
         images=images,
         has_form=has_form,
         has_password_form=has_password,
         has_map=has_map,
         script_heavy=script_heavy,
+        footer=footer,
         note=how,
     )

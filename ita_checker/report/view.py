@@ -70,6 +70,8 @@ class ItemView:
     elements_found: list[str]
     elements_missing: list[str]
     suggested_urls: list[Link]
+    found_on_site: Link | None  # where the item is published, when that is not the submitted URL
+    found_verdict_th: str
     fetch_errors: list[FetchErrorView]
     fix_hint: str
     confidence: str
@@ -226,6 +228,7 @@ def _item_view(raw: dict[str, Any]) -> ItemView:
     verdict = str(raw.get("verdict", ""))
     if verdict not in VERDICT_TH:
         raise ValueError(f"ผลการตรวจไม่รู้จัก / unknown verdict {verdict!r} in item {raw.get('code')!r}")
+    found = raw.get("found_on_site") if isinstance(raw.get("found_on_site"), dict) else None
     return ItemView(
         code=str(raw.get("code", "")),
         title=str(raw.get("title", "")),
@@ -237,6 +240,8 @@ def _item_view(raw: dict[str, Any]) -> ItemView:
         elements_found=_str_list(raw.get("elements_found")),
         elements_missing=_str_list(raw.get("elements_missing")),
         suggested_urls=[safe_link(u) for u in _str_list(raw.get("suggested_urls"))],
+        found_on_site=safe_link(str(found["url"])) if found and not found.get("submitted") else None,
+        found_verdict_th=VERDICT_TH.get(str(found.get("verdict")), "") if found else "",
         fetch_errors=[_fetch_error_view(e) for e in raw.get("fetch_errors", []) if isinstance(e, dict)],
         fix_hint=str(raw.get("fix_hint", "")),
         confidence=str(raw.get("confidence", "")),

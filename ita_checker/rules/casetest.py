@@ -19,6 +19,7 @@ from ita_checker.text.thaitext import normalize
 CASE_BASE = "https://www.example.go.th/page/"
 SPECIFIC = {"stale": "stale", "incomplete": "incomplete", "absent": "fail", "review": "needs_review"}
 _META_TYPE = re.compile(rb"""<meta\s+name=["']ita-agency-type["']\s+content=["']([a-z_]+)["']""", re.I)
+FILES_SUFFIX = ".files"  # `pass-x.html` + `pass-x.files/<linked file name>.txt`: the documents the page links
 _META_ANCHOR = re.compile(rb"""<meta\s+name=["']ita-anchor["']\s+content=["']([^"']*)["']""", re.I)
 
 
@@ -67,6 +68,8 @@ class CaseReport:
 
 def parse_case_name(path: Path) -> Case | None:
     name = path.name
+    if name.endswith(FILES_SUFFIX) or path.is_dir():  # the documents a case page links, not a case
+        return None
     todo = name.startswith("todo-")
     stem = name.removeprefix("todo-")
     if stem.startswith("pass-"):
@@ -75,6 +78,33 @@ def parse_case_name(path: Path) -> Case | None:
         kind = stem.split("-")[1] if stem.count("-") >= 2 else ""
         return Case(path, False, SPECIFIC.get(kind), todo)
     return None
+
+
+def case_bundle(path: Path) -> tuple[list[EvidenceDoc], str | None]:
+    """The evidence of a case: its page, then the documents of its ``.files`` folder that the page links (each
+    seen through its link text, as the crawler fetches them), and the agency type the case declares."""
+    ev, agency_type = case_evidence(path)
+    files = path.with_name(path.name + FILES_SUFFIX)
+    if not files.is_dir():
+        return [ev], agency_type
+    docs = [ev]
+    for ln in ev.doc.links:
+        f = files / (ln.href.rsplit("/", 1)[-1] + ".txt")
+        if not f.is_file() or any(d.url == ln.href for d in docs):
+            continue
+        body = normalize(f.read_text(encoding="utf-8"))
+        doc = Document(kind="pdf", text=body, full_text=body, pages=1)
+        rec = FetchRecord(
+            url=ln.href,
+            source="linked",
+            final_url=ln.href,
+            status=200,
+            sha256="1" * 64,
+            parent_url=ev.url,
+            anchor=ln.text or None,
+        )
+        docs.append(EvidenceDoc(record=rec, doc=doc))
+    return docs, agency_type
 
 
 def case_evidence(path: Path) -> tuple[EvidenceDoc, str | None]:
@@ -110,9 +140,9 @@ def default_agency_type(rule: Rule) -> str:
 
 
 def run_case(rule: Rule, case: Case) -> CaseOutcome:
-    ev, declared = case_evidence(case.path)
+    docs, declared = case_bundle(case.path)
     agency_type = declared or default_agency_type(rule)
-    j = judge_bundle(rule, [ev], fy=rule.year, agency_type=agency_type, primary={ev.url})
+    j = judge_bundle(rule, docs, fy=rule.year, agency_type=agency_type, primary={docs[0].url})
     return CaseOutcome(case=case, verdict=j.verdict, agency_type=agency_type)
 
 

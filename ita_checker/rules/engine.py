@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from ita_checker.extract.evidence import EvidenceDoc, EvidenceIndex
 from ita_checker.models import FAIL_CLASS_TH, Verdict
@@ -12,13 +13,14 @@ from ita_checker.result import new_item
 from ita_checker.rules.checks import CHECKS, Ctx, period_window
 from ita_checker.rules.facts import BundleFacts, doc_facts
 from ita_checker.rules.model import Element, Period, Rule
+from ita_checker.rules.substance import PLACEHOLDER, ContentView, content_view, dated_view, placeholder, substantial
 from ita_checker.text.thaidate import format_th
 from ita_checker.text.thaitext import contains_any, match_key, normalize, snippet
 from ita_checker.urls import url_key
 
 OCR_REVIEW_BELOW = 60.0
 TRANSIENT = {"timeout", "connect", "dns", "server_error", "tls", "other"}
-RANK = {"pass": 5, "incomplete": 4, "stale": 3, "needs_review": 2, "fail": 0}
+RANK = {"pass": 5, "incomplete": 4, "stale": 3, "needs_review": 2, "unreachable": 1, "fail": 0}
 MAX_DISCOVERED_CANDIDATES = 8
 DOC_KIND = {"docx": "office", "xlsx": "office", "odt": "office"}  # extractor kind → rule document_kinds
 SIGNATURE_DEFAULT = Element(
@@ -41,6 +43,8 @@ class Judgement:
     years: list[int] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
+    title_only: bool = False  # the item was named but none of its content could be read
+    failed_links: list[Any] = field(default_factory=list)  # FetchRecords of the bundle's links that failed
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -152,7 +156,12 @@ def judge_bundle(
     rule: Rule, docs: list[EvidenceDoc], *, fy: int, agency_type: str, primary: set[str] | None = None
 ) -> Judgement:
     """Judge one bundle: the submitted page(s) (``primary``, whose body text may carry the topic) plus
-    the documents linked from them."""
+    the documents linked from them.
+
+    Titles, headings, link texts and file names find the item's topic and may name its parts, but never pass
+    it alone: a bundle with no content (the page's own text, a fetched document) is ``fail`` (``title_only``).
+    The period is read from the content first: a document's own years decide over an "ITA 2569" heading.
+    """
     primary = {url_key(u) for u in primary or ()}
     hits_by_doc = {ev.url: topic_hits(rule, ev, allow_body=url_key(ev.url) in primary) for ev in docs}
     topical = [ev for ev in docs if hits_by_doc[ev.url]]
@@ -160,15 +169,19 @@ def judge_bundle(
         j = Judgement(verdict="fail", reasons=[f"ไม่พบเนื้อหาเรื่อง “{rule.title_th}” ในหน้าที่ตรวจ"])
         j.evidence = [_evidence(ev, "", include_snippet=True) for ev in docs[:1]]
         return _weak_evidence(j, docs)
-    b = BundleFacts.of(docs)
-    j = _elements(rule, b, fy=fy, agency_type=agency_type)
+    views = [content_view(ev, rule) for ev in docs]
+    if not any(substantial(v, rule) for v in views):
+        return _weak_evidence(_title_only(rule, topical, views, hits_by_doc), docs)
+    j = _elements(rule, BundleFacts.of(docs), fy=fy, agency_type=agency_type)
     if len(topical) < rule.min_documents:
         j.missing.append(f"เอกสารอย่างน้อย {rule.min_documents} ฉบับ (พบ {len(topical)})")
+    status, why, b = _dated(rule, docs, topical, fy)
     j.years = b.years_found()
     j.evidence = [_evidence(ev, hits_by_doc[ev.url][0]) for ev in topical[:5]]
     j.url = topical[0].url
     j.reasons.append("พบหัวข้อ: " + ", ".join(dict.fromkeys(h for ev in topical for h in hits_by_doc[ev.url][:2]))[:200])
-    status, why = _period(rule, b, fy)
+    for where, years in b.dropped_years.items():
+        j.warnings.append(f"ไม่นับปี {', '.join(map(str, years))} ที่อ่านด้วย OCR จาก {where} (นอกช่วงที่เป็นไปได้)")
     if status == "stale":
         j.verdict = "stale"
         j.reasons.append(why)
@@ -185,6 +198,40 @@ def judge_bundle(
         if why:  # accepted under an alternative period
             j.warnings.append(why)
     return _weak_evidence(j, docs)
+
+
+def _dated(rule: Rule, docs: list[EvidenceDoc], topical: list[EvidenceDoc], fy: int) -> tuple[str, str, BundleFacts]:
+    """The period of a bundle from the most direct evidence that carries a year: the fetched documents of the
+    item themselves; else the pages' own text and headings (banners naming the assessment excluded); else
+    also the link texts and file names that led to them."""
+    files = [dated_view(ev) for ev in topical if ev.doc.kind != "html"]
+    tiers = [files] if files else []
+    tiers += [[dated_view(ev) for ev in docs], [dated_view(ev, keep_names=True) for ev in docs]]
+    for tier in tiers:
+        b = BundleFacts.of(tier, fy=fy)
+        status, why = _period(rule, b, fy)
+        if status != "unknown":
+            return status, why, b
+    return status, why, b
+
+
+def _title_only(
+    rule: Rule, topical: list[EvidenceDoc], views: list[ContentView], hits_by_doc: dict[str, list[str]]
+) -> Judgement:
+    """The item is named (a heading, a link text, a file name, a description of the criteria) but nothing of
+    its content was fetched: fail, or a placeholder's own words."""
+    j = Judgement(verdict="fail", title_only=True)
+    held = [v for v in views if placeholder(v)]
+    if held:
+        said = PLACEHOLDER.search(held[0].doc.text)
+        j.reasons.append(f"หน้านี้แจ้งเพียงว่า “{said.group(0) if said else 'อยู่ระหว่างดำเนินการ'}” ยังไม่มีข้อมูลของข้อนี้")
+    else:
+        j.reasons.append(
+            f"พบเพียงชื่อเรื่อง “{rule.title_th}” (หัวข้อ ชื่อลิงก์ ชื่อไฟล์ หรือคำอธิบายเกณฑ์) ไม่พบเนื้อหาหรือเอกสารของข้อนี้ที่เปิดอ่านได้"
+        )
+    j.evidence = [_evidence(ev, hits_by_doc[ev.url][0]) for ev in topical[:5]]
+    j.url = topical[0].url
+    return j
 
 
 def _weak_evidence(j: Judgement, docs: list[EvidenceDoc]) -> Judgement:
@@ -234,9 +281,13 @@ def _discovered(rule: Rule, index: EvidenceIndex, *, fy: int, agency_type: str, 
     cands.sort(key=lambda t: -t[0])
     best: Judgement | None = None
     for _, ev in cands[:MAX_DISCOVERED_CANDIDATES]:
-        docs, _failed = index.bundle(ev.url)
+        docs, failed = index.bundle(ev.url, code=rule.code)
         j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary={ev.url})
         j.url = ev.shown_url
+        j.failed_links = failed
+        if j.title_only and failed:  # the item's own documents are there but cannot be opened
+            j.verdict = "unreachable"
+            j.reasons.append("เอกสารของข้อนี้ที่ลิงก์ไว้เปิดไม่ได้")
         if best is None or j.rank > best.rank:
             best = j
     return best
@@ -297,9 +348,22 @@ def judge_item(
         j, unreachable = Judgement(verdict="fail", reasons=["หน่วยงานไม่ได้ส่ง URL สำหรับข้อนี้"]), False
     else:
         j, unreachable = _judge_submitted(rule, index, out, submitted, fy=fy, agency_type=agency_type)
+    alt = None
     if submitted is not None and rule.evidence.discovered:
-        _suggest_better_page(rule, index, out, j, submitted, fy=fy, agency_type=agency_type)
+        alt = _suggest_better_page(rule, index, out, j, submitted, fy=fy, agency_type=agency_type)
+    out["found_on_site"] = _found_on_site(j, alt, submitted=bool(submitted))
     return _finish(rule, out, j, unreachable=unreachable, fy=fy)
+
+
+def _found_on_site(j: Judgement, alt: Judgement | None, *, submitted: bool) -> dict[str, Any] | None:
+    """The best evidence of the item on the site: the submitted (or discovered) page, or a better page found
+    elsewhere; None when nothing on the site shows the item."""
+    best = j
+    if alt is not None and alt.url and alt.verdict in ("pass", "incomplete") and alt.rank > j.rank:
+        best = alt  # only what would be worth submitting instead, as the fix hint suggests
+    if not best.url or best.verdict == "fail":
+        return None
+    return {"verdict": best.verdict, "url": best.url, "submitted": submitted and best is j}
 
 
 def _judge_discovery(
@@ -310,7 +374,8 @@ def _judge_discovery(
     if j is not None:
         if j.url:
             out["urls"] = [j.url]
-        return j, False
+        out["fetch_errors"].extend(_fetch_error(r) for r in j.failed_links)  # dead links of the item, reported
+        return j, j.verdict == "unreachable"
     home = index.site_home_failed()
     if home is not None and not index.docs():
         out["fetch_errors"].append(_fetch_error(home))
@@ -336,27 +401,49 @@ def _judge_submitted(
     for u in ok_urls:
         # A home page submitted for an item: only what is on it (and files it links) counts, not the
         # pages its links lead to; the NACC panel opens the link that was submitted.
+        home = index.is_home(u)
         if rule.evidence.linked_documents:
-            bdocs, bfailed = index.bundle(u, documents_only=index.is_home(u), code=rule.code)
+            bdocs, bfailed = index.bundle(u, documents_only=home, code=rule.code)
         else:
             bdocs, bfailed = [ev for ev in [index.section(u, rule.code) or index.doc(u)] if ev is not None], []
+        if home and bdocs and index.section(u, rule.code) is None:
+            # the home page itself is judged, its footer (address, phone, e-mail) included
+            bdocs[0] = _with_footer(bdocs[0])
+            bfailed = []  # a dead file linked from the home page says nothing about this item
         docs.extend(d for d in bdocs if d not in docs)
         failed_children.extend(bfailed)
     j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
+    # In an item's own section every link is its evidence; on a whole page only the links that name the item.
+    sectioned = any(index.section(u, rule.code) is not None for u in ok_urls)
+    if not sectioned:
+        failed_children = [r for r in failed_children if _names_topic(rule, r)]
     for rec in failed_children:
         out["fetch_errors"].append(_fetch_error(rec))
     off_site = [u for u in ok_urls if not index.on_main_site(u)] if rule.on_main_site else []
     if off_site and j.verdict == "pass":
         j.verdict = "needs_review"
         j.reasons.append("URL ที่ส่งอยู่นอกเว็บไซต์หลักและไม่พบลิงก์จากเว็บไซต์หลัก (OIT ตรวจบนเว็บไซต์หลัก): " + ", ".join(off_site))
-    # In an item's own section every link is its evidence: one that cannot be opened leaves the item unjudged.
-    sectioned = any(index.section(u, rule.code) is not None for u in ok_urls)
+    # A link of the item that cannot be opened leaves the item unjudged.
     transient = any(r.fail_class in TRANSIENT for r in failed_children)
-    if j.verdict != "pass" and (failed or transient or (sectioned and failed_children)):
+    if j.verdict != "pass" and (failed or transient or ((sectioned or j.title_only) and failed_children)):
         j.reasons.append("บาง URL/เอกสารเปิดไม่ได้ จึงยังตัดสินไม่ได้ว่าไม่มีข้อมูล")
         j.verdict = "unreachable"
         return j, True
     return j, False
+
+
+def _names_topic(rule: Rule, rec: Any) -> bool:
+    """Whether a failed link's text or file name names the item."""
+    p = urlparse(rec.url)
+    words = unquote(p.path + " " + p.query).replace("_", " ").replace("-", " ")
+    return bool(contains_any(match_key(f"{rec.anchor or ''} {words}"), rule.topic_terms))
+
+
+def _with_footer(ev: EvidenceDoc) -> EvidenceDoc:
+    d = ev.doc
+    if not d.footer or d.footer in d.text:
+        return ev
+    return EvidenceDoc(record=ev.record, doc=replace(d, text=f"{d.text}\n{d.footer}"))
 
 
 def _suggest_better_page(
@@ -368,10 +455,11 @@ def _suggest_better_page(
     *,
     fy: int,
     agency_type: str,
-) -> None:
-    """When the submitted URL does not pass, name a page on the site that answers the item better."""
+) -> Judgement | None:
+    """When the submitted URL does not pass, name a page on the site that answers the item better (and
+    return what was found there)."""
     if j.verdict not in ("fail", "incomplete", "stale", "unreachable"):
-        return
+        return None
     alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude={url_key(u) for u in submitted})
     if (
         alt is not None
@@ -381,6 +469,7 @@ def _suggest_better_page(
     ):
         out["suggested_urls"] = [alt.url]
         j.reasons.append(f"พบข้อมูลที่ดีกว่าที่ {alt.url} (ผลถ้าใช้ URL นี้: {alt.verdict}) ควรส่ง URL นี้แทน")
+    return alt
 
 
 def _finish(rule: Rule, out: dict[str, Any], j: Judgement, *, unreachable: bool, fy: int) -> dict[str, Any]:

@@ -32,6 +32,29 @@ class DocFacts:
     def date_fys(self) -> set[int]:
         return {fiscal_year_of(d) for d in self.dates + self.month_dates} | {fiscal_year_of(a) for a, _ in self.ranges}
 
+    def within(self, lo: int, hi: int) -> tuple[DocFacts, list[int]]:
+        """These facts without years outside fiscal years ``lo``..``hi`` (OCR misreads such as 2500), and the
+        years dropped."""
+        dropped: set[int] = set()
+
+        def keep_year(y: int) -> bool:
+            if lo <= y <= hi:
+                return True
+            dropped.add(y)
+            return False
+
+        facts = DocFacts(
+            fy_labels=[y for y in self.fy_labels if keep_year(y)],
+            dates=[d for d in self.dates if keep_year(fiscal_year_of(d))],
+            month_dates=[d for d in self.month_dates if keep_year(fiscal_year_of(d))],
+            ranges=[(a, b) for a, b in self.ranges if keep_year(fiscal_year_of(a))],
+            year_ranges=[(a, b) for a, b in self.year_ranges if keep_year(a) and keep_year(b)],
+            head_years=[y for y in self.head_years if keep_year(y)],
+        )
+        return facts, sorted(dropped)
+
+
+OCR_YEARS_BACK = 10  # an OCR'd year older than this many years before the assessed one is a misread
 
 # The year in the name of a law or code ("พระราชบัญญัติ ... พ.ศ. 2562") is not the year of the evidence.
 LAW_YEAR = re.compile(
@@ -76,14 +99,24 @@ class BundleFacts:
     docs: list[EvidenceDoc]
     text_key: str
     per_doc: list[DocFacts]
+    dropped_years: dict[str, list[int]] = field(default_factory=dict)  # OCR'd document → implausible years
 
     @classmethod
-    def of(cls, docs: list[EvidenceDoc]) -> BundleFacts:
+    def of(cls, docs: list[EvidenceDoc], *, fy: int | None = None) -> BundleFacts:
+        """The facts of ``docs``; with ``fy``, years that OCR read outside fiscal years fy−10 … fy+1 are dropped."""
         parts = []
+        per_doc = []
+        dropped: dict[str, list[int]] = {}
         for ev in docs:  # the link text that led to a page names its topic, it is not an element of it
             parts.append(" ".join([ev.doc.title, *ev.doc.headings]))
             parts.append(ev.doc.text)
-        return cls(docs=docs, text_key=match_key("\n".join(parts)), per_doc=[doc_facts(e) for e in docs])
+            facts = doc_facts(ev)
+            if fy is not None and ev.doc.ocr_used:
+                facts, out = facts.within(fy - OCR_YEARS_BACK, fy + 1)
+                if out:
+                    dropped[ev.shown_url] = out
+            per_doc.append(facts)
+        return cls(docs=docs, text_key=match_key("\n".join(parts)), per_doc=per_doc, dropped_years=dropped)
 
     @property
     def fy_labels(self) -> set[int]:
