@@ -37,6 +37,8 @@ class Row:
     fmt: str
     layout: str
     needs_browser: bool
+    shape: str = ""  # how the item is published and submitted (benchmarks/world/README.md)
+    answered_200: bool = False  # every submitted URL answered HTTP 200 (per the world's plan)
     checker: str = ""
     baseline: str = ""
     reasons: str = ""
@@ -68,6 +70,8 @@ def check_agency(world: Path, site: dict[str, Any], run_dir: Path, *, systems: t
             fmt=p["fmt"],
             layout=site["layout"],
             needs_browser=bool(site["needs_browser"]),
+            shape=p.get("shape", ""),
+            answered_200=bool(p.get("statuses")) and all(st == 200 for st in p["statuses"]),
         )
         for code, p in plans.items()
     }
@@ -136,6 +140,7 @@ def metrics(rows: list[Row], system: str) -> dict[str, Any]:
             per_defect[r.defect]["false_pass"] += 1
     false_passes = sum(1 for _, got in not_pass if got == "pass")
     worst = sorted(per_item.items(), key=lambda kv: (-kv[1]["false_pass"], -kv[1]["wrong"], kv[0]))
+    blind = unreachable_although_200(rows, system)
     return {
         "n": n,
         "exact_agreement": round(sum(1 for lab, got in pairs if lab == got) / n, 4),
@@ -147,7 +152,53 @@ def metrics(rows: list[Row], system: str) -> dict[str, Any]:
         "confusion": confusion,
         "per_item": {k: dict(v) for k, v in worst},
         "per_defect": {k: dict(v) for k, v in sorted(per_defect.items())},
+        "per_shape": per_shape(rows, system),
+        "disagreements": disagreements(rows, system),
+        "unreachable_although_200": len(blind),
+        "unreachable_although_200_rows": [f"{r.agency} {r.code} {r.shape} label {r.label}" for r in blind[:20]],
     }
+
+
+def per_shape(rows: list[Row], system: str) -> dict[str, dict[str, Any]]:
+    """Items, wrong verdicts, false passes and agreement per publishing shape."""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        if getattr(r, system):
+            groups[r.shape or "-"].append(r)
+    out: dict[str, dict[str, Any]] = {}
+    for shape, rs in sorted(groups.items()):
+        got = [getattr(r, system) for r in rs]
+        out[shape] = {
+            "n": len(rs),
+            "labels": dict(Counter(r.label for r in rs)),
+            "wrong": sum(1 for r, g in zip(rs, got, strict=True) if g != r.label),
+            "false_pass": sum(1 for r, g in zip(rs, got, strict=True) if g == "pass" and r.label != "pass"),
+            "exact_agreement": round(sum(1 for r, g in zip(rs, got, strict=True) if g == r.label) / len(rs), 4),
+            "binary_agreement": round(
+                sum(1 for r, g in zip(rs, got, strict=True) if (g == "pass") == (r.label == "pass")) / len(rs), 4
+            ),
+        }
+    return out
+
+
+def disagreements(rows: list[Row], system: str) -> list[dict[str, Any]]:
+    """Wrong verdicts grouped by (shape, label, verdict), most frequent first, each with one example."""
+    groups: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    for r in rows:
+        got = getattr(r, system)
+        if got and got != r.label:
+            groups[(r.shape or "-", r.label, got)].append(r)
+    out = []
+    for (shape, label, got), rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        ex = rs[0]
+        out.append({"shape": shape, "label": label, "verdict": got, "n": len(rs), "example": f"{ex.agency} {ex.code}"})
+        out[-1]["reasons"] = ex.reasons if system == "checker" else ""
+    return out
+
+
+def unreachable_although_200(rows: list[Row], system: str) -> list[Row]:
+    """Items judged unreachable whose submitted URLs all answered HTTP 200 and whose label is not unreachable."""
+    return [r for r in rows if getattr(r, system) == "unreachable" and r.answered_200 and r.label != "unreachable"]
 
 
 def format_report(title: str, m: dict[str, Any], *, worst: int = 8) -> str:
@@ -168,6 +219,18 @@ def format_report(title: str, m: dict[str, Any], *, worst: int = 8) -> str:
     out.append("by planted defect (wrong / n, false passes)")
     for d, c in m["per_defect"].items():
         out.append(f"  {d:<12} {c.get('wrong', 0):>3} / {c['n']:<4} fp {c.get('false_pass', 0)}")
+    if m.get("per_shape"):
+        out.append("by shape (wrong / n, false passes, exact and binary agreement)")
+        for sh, c in m["per_shape"].items():
+            out.append(
+                f"  {sh:<20} {c['wrong']:>3} / {c['n']:<4} fp {c['false_pass']:<3} "
+                f"exact {c['exact_agreement']:.3f} binary {c['binary_agreement']:.3f}"
+            )
+    out.append(f"judged unreachable although every submitted URL answered 200: {m.get('unreachable_although_200', 0)}")
+    if m.get("disagreements"):
+        out.append("disagreements by shape (label -> verdict: n, example)")
+        for d in m["disagreements"]:
+            out.append(f"  {d['shape']:<20} {d['label']:>11} -> {d['verdict']:<12} {d['n']:>3}  e.g. {d['example']}")
     bad = [(k, c) for k, c in m["per_item"].items() if c.get("wrong", 0)][:worst]
     if bad:
         out.append("worst items (wrong / n, false passes)")
