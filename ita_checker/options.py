@@ -19,7 +19,7 @@ class CrawlSettings:
     store_dir: Path = Path("outputs/store")  # --store
     max_pages: int = 60  # --max-pages
     max_depth: int = 2
-    max_documents: int = 80
+    max_documents: int = 150
     ocr: bool = True  # --no-ocr
     obey_robots: bool = True  # --ignore-robots
     browser: str = "auto"  # --browser auto|always|never

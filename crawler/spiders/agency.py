@@ -203,14 +203,16 @@ class AgencySpider(scrapy.Spider):
         when the main site links to it.
         """
         topic = [kw for c in codes for kw in self.job.topics.get(c, [])]
+        ita_page = is_ita_page(doc)  # on an ITA index page every link of a section is some item's evidence
         n = 0
         for link in doc.content_links:
             url = self._clean(link.href)
             if url is None or url == here:
                 continue
-            if n >= self.job.max_children_per_page:
+            if n >= self.job.max_children_per_page * (3 if ita_page else 1):
                 break
-            if not is_document_url(url) and not contains_any(match_key(link.text), topic):
+            page_of_item = ita_page and self._same_host(url)
+            if not is_document_url(url) and not page_of_item and not contains_any(match_key(link.text), topic):
                 continue
             n += 1
             # The edge is recorded even when the page was already fetched by another path, so the item's

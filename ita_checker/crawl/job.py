@@ -21,7 +21,7 @@ class CrawlJob:
     allowed_hosts: list[str] = field(default_factory=list)
     max_pages: int = 60  # discovered HTML pages (home + menu)
     max_depth: int = 2
-    max_documents: int = 80  # documents and one-level pages linked from item pages
+    max_documents: int = 150  # documents and one-level pages linked from item pages
     max_children_per_page: int = 40
     obey_robots: bool = True
     timeout_s: float = 20.0

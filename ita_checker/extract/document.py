@@ -46,6 +46,7 @@ class Document:
     ocr_confidence: float | None = None
     pages: int = 0
     footer: str = ""  # text of the page footer (address, phone, e-mail), kept apart from ``text``
+    footer_links: list[Link] = field(default_factory=list)  # links in the footer (Q&A board, LINE, Facebook)
     note: str = ""
 
     @cached_property
@@ -71,5 +72,6 @@ class Document:
         d = dict(d)
         d["links"] = [Link(**x) for x in d.get("links", [])]
         d["content_links"] = [Link(**x) for x in d.get("content_links", [])]
+        d["footer_links"] = [Link(**x) for x in d.get("footer_links", [])]
         d["images"] = [Image(**x) for x in d.get("images", [])]
         return cls(**d)

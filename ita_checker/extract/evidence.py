@@ -82,8 +82,10 @@ class EvidenceIndex:
         where = rec.final_url or rec.url
         doc = None
         if fragment and "=" not in fragment:  # '#page=2' locates inside a PDF, not a section
-            doc = extract_html(body, url=where, content_type=rec.content_type, section=fragment)
-        if (doc is None or "section-missing" in doc.note) and code:
+            doc = extract_html(
+                body, url=where, content_type=rec.content_type, section=fragment, item=code, topics=self.topics
+            )
+        if (doc is None or "section-missing #" in doc.note) and code:
             doc = extract_html(body, url=where, content_type=rec.content_type, item=code, topics=self.topics)
         if doc is None or "section-missing" in doc.note:
             return None

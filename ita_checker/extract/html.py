@@ -267,13 +267,16 @@ def extract_html(
         else:
             root = part
             how = f"{how}; section #{section}"
-    elif item:
+    if item and "section-missing #" not in how:
+        # the whole page, or the part a fragment points to when it lists several items itself
         part = _code_section_root(root, item, topics)
         if part is None:
-            how = f"{how}; section-missing {item}"
+            how = f"{how}; section-missing {item}" if not section else how
         else:
             root = part
             how = f"{how}; section {item}"
+    elif item and section:
+        how = f"{how}; section-missing {item}"
     base = url
     for b in root.iter("base"):
         if b.get("href"):
@@ -298,7 +301,14 @@ def extract_html(
         _MAP.search(ln.href) for ln in all_links
     )
     full_text = normalize(_text(root.body) if root.body is not None else _text(root))
-    footer = normalize("\n".join(_text(el) for el in _footers(root)))[:2000]
+    footers = _footers(root)
+    footer = normalize("\n".join(_text(el) for el in footers))[:2000]
+    footer_links = [
+        Link(href=unwrap_viewer(urljoin(base, a.get("href", "").strip())), text=normalize(_text(a)))
+        for el in footers
+        for a in el.iter("a")
+        if a.get("href", "").strip() and not a.get("href", "").strip().startswith(("#", "javascript:"))
+    ]
     # Own content: drop page chrome, then the text of links that lead to other HTML pages.
     for el in list(root.iter(*_REMOVE_TAGS)):
         if el.getparent() is not None:
@@ -344,5 +354,6 @@ def extract_html(
         has_map=has_map,
         script_heavy=script_heavy,
         footer=footer,
+        footer_links=footer_links,
         note=how,
     )

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ita_checker.extract.evidence import EvidenceDoc, EvidenceIndex
+from ita_checker.extract.html import is_document_url
 from ita_checker.models import FAIL_CLASS_TH, Verdict
 from ita_checker.result import new_item
 from ita_checker.rules.checks import CHECKS, Ctx, period_window
@@ -152,8 +153,19 @@ def _elements(rule: Rule, b: BundleFacts, *, fy: int, agency_type: str) -> Judge
     return j
 
 
+def _all_required(rule: Rule, docs: list[EvidenceDoc], *, fy: int, agency_type: str) -> bool:
+    required = [e for e in rule.elements if e.required is True]
+    return bool(required) and not _elements(rule, BundleFacts.of(docs), fy=fy, agency_type=agency_type).missing
+
+
 def judge_bundle(
-    rule: Rule, docs: list[EvidenceDoc], *, fy: int, agency_type: str, primary: set[str] | None = None
+    rule: Rule,
+    docs: list[EvidenceDoc],
+    *,
+    fy: int,
+    agency_type: str,
+    primary: set[str] | None = None,
+    home: bool = False,
 ) -> Judgement:
     """Judge one bundle: the submitted page(s) (``primary``, whose body text may carry the topic) plus
     the documents linked from them.
@@ -165,6 +177,10 @@ def judge_bundle(
     primary = {url_key(u) for u in primary or ()}
     hits_by_doc = {ev.url: topic_hits(rule, ev, allow_body=url_key(ev.url) in primary) for ev in docs}
     topical = [ev for ev in docs if hits_by_doc[ev.url]]
+    if not topical and home and docs and _all_required(rule, docs, fy=fy, agency_type=agency_type):
+        # a home page names no topic in its footer, but shows the item's every required element there
+        hits_by_doc[docs[0].url] = ["องค์ประกอบครบบนหน้าแรก"]
+        topical = docs[:1]
     if not topical:
         j = Judgement(verdict="fail", reasons=[f"ไม่พบเนื้อหาเรื่อง “{rule.title_th}” ในหน้าที่ตรวจ"])
         j.evidence = [_evidence(ev, "", include_snippet=True) for ev in docs[:1]]
@@ -406,13 +422,17 @@ def _judge_submitted(
             bdocs, bfailed = index.bundle(u, documents_only=home, code=rule.code)
         else:
             bdocs, bfailed = [ev for ev in [index.section(u, rule.code) or index.doc(u)] if ev is not None], []
+        if bdocs and _is_news_list(bdocs[0]) and not any("ข่าว" in t for t in rule.topic_terms):
+            # a news list submitted for another item: its headlines lead to news stories, not to the item
+            bdocs = [bdocs[0], *(d for d in bdocs[1:] if d.doc.kind != "html")]
         if home and bdocs and index.section(u, rule.code) is None:
             # the home page itself is judged, its footer (address, phone, e-mail) included
             bdocs[0] = _with_footer(bdocs[0])
             bfailed = []  # a dead file linked from the home page says nothing about this item
         docs.extend(d for d in bdocs if d not in docs)
         failed_children.extend(bfailed)
-    j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls))
+    home = any(index.is_home(u) and index.section(u, rule.code) is None for u in ok_urls)
+    j = judge_bundle(rule, docs, fy=fy, agency_type=agency_type, primary=set(ok_urls), home=home)
     # In an item's own section every link is its evidence; on a whole page only the links that name the item.
     sectioned = any(index.section(u, rule.code) is not None for u in ok_urls)
     if not sectioned:
@@ -432,6 +452,17 @@ def _judge_submitted(
     return j, False
 
 
+_NEWS = re.compile(r"ข่าว|news|กิจกรรม|ประชาสัมพันธ์|activity", re.I)
+
+
+def _is_news_list(ev: EvidenceDoc) -> bool:
+    """A list of news stories (a news page or category): named so, and linking three or more pages."""
+    d = ev.doc
+    if d.kind != "html" or not any(_NEWS.search(h) for h in [d.title, *d.headings[:2], ev.url_words]):
+        return False
+    return sum(1 for ln in d.content_links if not is_document_url(ln.href)) >= 3
+
+
 def _names_topic(rule: Rule, rec: Any) -> bool:
     """Whether a failed link's text or file name names the item."""
     p = urlparse(rec.url)
@@ -443,7 +474,8 @@ def _with_footer(ev: EvidenceDoc) -> EvidenceDoc:
     d = ev.doc
     if not d.footer or d.footer in d.text:
         return ev
-    return EvidenceDoc(record=ev.record, doc=replace(d, text=f"{d.text}\n{d.footer}"))
+    links = d.content_links + [ln for ln in d.footer_links if ln not in d.content_links]
+    return EvidenceDoc(record=ev.record, doc=replace(d, text=f"{d.text}\n{d.footer}", content_links=links))
 
 
 def _suggest_better_page(

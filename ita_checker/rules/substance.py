@@ -147,4 +147,8 @@ def substantial(view: ContentView, rule: Rule) -> bool:
     if concrete(d.text):
         return True
     n = letters(d.text)
-    return n >= MIN_PAGE_LETTERS and (n > MAX_DESCRIPTION_LETTERS or not REQUIREMENT.search(d.text))
+    # on an index page the row or tab of an item may quote the whole criterion: length proves nothing there
+    in_section = "; section " in d.note
+    return n >= MIN_PAGE_LETTERS and (
+        not REQUIREMENT.search(d.text) or (n > MAX_DESCRIPTION_LETTERS and not in_section)
+    )
