@@ -17,6 +17,7 @@ from crawler.browser import settle
 from crawler.classify import classify_failure, classify_response
 from crawler.items import FetchedItem, LinkEdge
 from ita_checker.crawl.job import CrawlJob
+from ita_checker.extract.evidence import WRAPPER_TEXT
 from ita_checker.extract.html import extract_html, is_document_url, is_ita_page
 from ita_checker.store.blobs import FetchRecord
 from ita_checker.text.thaitext import contains_any, match_key
@@ -24,6 +25,7 @@ from ita_checker.text.thaitext import contains_any, match_key
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:")
 # Calendar-style and query-string traps: bounded per path.
 MAX_QUERY_VARIANTS_PER_PATH = 5
+WRAPPED_DOCS = 5
 _CACHE_META = ("ita_replayed", "ita_not_modified", "ita_prev", "download_slot", "download_latency")
 _CAL = re.compile(r"(calendar|[?&](month|year|date|day)=)", re.I)
 
@@ -193,6 +195,8 @@ class AgencySpider(scrapy.Spider):
         here = m.get("redirect_urls", [response.url])[0]  # the URL as submitted/linked, before redirects
         if source == "submitted":
             yield from self._children(here, doc, codes=m["ita_codes"])
+        if source == "linked" and len(doc.text) < WRAPPER_TEXT:
+            yield from self._wrapped(here, doc)
         if source in ("home", "discovered", "sitemap") or (source == "submitted" and self._same_host(here)):
             yield from self._discover(here, doc, depth)
 
@@ -223,6 +227,18 @@ class AgencySpider(scrapy.Spider):
             self.seen.add(url)
             self.docs_scheduled += 1
             yield self._request(url, source="linked", depth=1, parent=here, anchor=link.text, robots=False, priority=5)
+
+    def _wrapped(self, here: str, doc: Any) -> Iterator[scrapy.Request | LinkEdge]:
+        """A linked page that only shows documents (a viewer, an iframe, a download page): its documents are
+        the item's, one level further."""
+        docs = [u for ln in doc.content_links if (u := self._clean(ln.href)) and is_document_url(u)][:WRAPPED_DOCS]
+        for url in docs:
+            yield LinkEdge(parent=here, child=url, anchor="")
+            if url in self.seen or self.docs_scheduled >= self.job.max_documents:
+                continue
+            self.seen.add(url)
+            self.docs_scheduled += 1
+            yield self._request(url, source="linked", depth=2, parent=here, anchor="", robots=False, priority=5)
 
     def _discover(self, here: str, doc: Any, depth: int) -> Iterator[scrapy.Request]:
         """Menu and content links within the agency's host, bounded by depth and page budget. On the agency's

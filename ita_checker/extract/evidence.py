@@ -16,6 +16,7 @@ from ita_checker.store.blobs import FetchRecord, Store
 from ita_checker.urls import locator, url_key
 
 log = logging.getLogger("ita_checker.extract.evidence")
+WRAPPER_TEXT = 300  # a linked page with less own text than this may only wrap documents (the crawler's too)
 
 
 @dataclass
@@ -115,6 +116,23 @@ class EvidenceIndex:
             if child == key or (documents_only and not is_document_url(child)):
                 continue
             if inside is not None and child not in inside:
+                continue
+            if child in self.by_url:
+                ev = self.by_url[child]
+                out.append(EvidenceDoc(record=replace(ev.record, anchor=anchor or ev.record.anchor), doc=ev.doc))
+                if ev.doc.kind == "html" and len(ev.doc.text) < WRAPPER_TEXT:  # a viewer or download page
+                    wrapped, wfailed = self._wrapped(child, anchor)
+                    out.extend(w for w in wrapped if w.url not in {o.url for o in out})
+                    failed.extend(wfailed)
+            elif child in self.failures:
+                failed.append(self.failures[child])
+        return out, failed
+
+    def _wrapped(self, key: str, anchor: str) -> tuple[list[EvidenceDoc], list[FetchRecord]]:
+        """The documents a linked page only wraps, seen through the link text that led to the page."""
+        out, failed = [], []
+        for child in self.children.get(key, {}):
+            if not is_document_url(child) or child == key:
                 continue
             if child in self.by_url:
                 ev = self.by_url[child]

@@ -94,6 +94,43 @@ def _footers(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return found
 
 
+_BLOCKS = {
+    "p",
+    "li",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "div",
+    "section",
+    "article",
+    "blockquote",
+    "summary",
+    "tr",
+    "ul",
+    "ol",
+    "table",
+    "tbody",
+    "details",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
+
+
+def _leaf_blocks(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Block elements holding no other block: the lines of a section's text."""
+    out = []
+    for el in body.iter():
+        block = isinstance(el.tag, str) and el.tag in _BLOCKS and el is not body
+        if block and not any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in el.iterdescendants()):
+            out.append(el)
+    return out or [body]
+
+
 def _search_form(form: lxml.html.HtmlElement) -> bool:
     names = " ".join((i.get("name") or "") + " " + (i.get("type") or "") for i in form.iter("input"))
     return (form.get("role") == "search") or (
@@ -139,6 +176,7 @@ def _section_root(root: lxml.html.HtmlElement, fragment: str) -> lxml.html.HtmlE
 
 
 _CODE_HEAD = re.compile(r"^\s*(?:ข้อ(?:ที่)?\s*)?(MOIT|O)\s*\.?\s*0*(\d{1,3})(?!\d)", re.I)
+_NUMBERED_HEAD = re.compile(r"^\s*ข้อ(?:ที่)?\s*0*(\d{1,2})(?![\d.])")  # "ข้อ 11 …": item O11 of the NACC list
 _CONTAINERS = ("section", "article", "details", "li", "tr")
 
 
@@ -153,8 +191,12 @@ def is_ita_page(doc: Document) -> bool:
 
 
 def _heading_code(el: lxml.html.HtmlElement) -> str | None:
-    m = _CODE_HEAD.match(normalize(_text(el)))
-    return f"{m.group(1).upper()}{int(m.group(2))}" if m else None
+    text = normalize(_text(el))
+    m = _CODE_HEAD.match(text)
+    if m:
+        return f"{m.group(1).upper()}{int(m.group(2))}"
+    n = _NUMBERED_HEAD.match(text)
+    return f"O{int(n.group(1))}" if n else None
 
 
 def _item_headings(root: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
@@ -338,7 +380,11 @@ def extract_html(
         if href and not is_document_url(href) and a.getparent() is not None:
             a.drop_tree()
     body_el = root.body if root.body is not None else root
-    text = normalize("\n".join(_text(el) for el in body_el.iterchildren() if isinstance(el.tag, str)))
+    if "; section " in how:  # one line per block (cell, paragraph, list item): a quoted criterion stays apart
+        lines = [_text(el) for el in _leaf_blocks(body_el)]
+    else:
+        lines = [_text(el) for el in body_el.iterchildren() if isinstance(el.tag, str)]
+    text = normalize("\n".join(ln for ln in lines if ln))
     script_heavy = (scripts > 0 and len(text) < 200) or bool(_JS_HINT.search(noscript))
     return Document(
         kind="html",

@@ -14,7 +14,15 @@ from ita_checker.result import new_item
 from ita_checker.rules.checks import CHECKS, Ctx, period_window
 from ita_checker.rules.facts import BundleFacts, doc_facts
 from ita_checker.rules.model import Element, Period, Rule
-from ita_checker.rules.substance import PLACEHOLDER, ContentView, content_view, dated_view, placeholder, substantial
+from ita_checker.rules.substance import (
+    PLACEHOLDER,
+    ContentView,
+    content_view,
+    dated_view,
+    placeholder,
+    substantial,
+    without_criteria,
+)
 from ita_checker.text.thaidate import format_th
 from ita_checker.text.thaitext import contains_any, match_key, normalize, snippet
 from ita_checker.urls import url_key
@@ -153,9 +161,15 @@ def _elements(rule: Rule, b: BundleFacts, *, fy: int, agency_type: str) -> Judge
     return j
 
 
+CONTACT_CHECKS = {"address", "phone", "email", "contact"}
+
+
 def _all_required(rule: Rule, docs: list[EvidenceDoc], *, fy: int, agency_type: str) -> bool:
+    """Whether a contact-type item (address, phone, e-mail required) shows every required element."""
     required = [e for e in rule.elements if e.required is True]
-    return bool(required) and not _elements(rule, BundleFacts.of(docs), fy=fy, agency_type=agency_type).missing
+    if not any(e.check in CONTACT_CHECKS for e in required):
+        return False
+    return not _elements(rule, BundleFacts.of(docs), fy=fy, agency_type=agency_type).missing
 
 
 def judge_bundle(
@@ -188,7 +202,7 @@ def judge_bundle(
     views = [content_view(ev, rule) for ev in docs]
     if not any(substantial(v, rule) for v in views):
         return _weak_evidence(_title_only(rule, topical, views, hits_by_doc), docs)
-    j = _elements(rule, BundleFacts.of(docs), fy=fy, agency_type=agency_type)
+    j = _elements(rule, BundleFacts.of([without_criteria(ev, rule) for ev in docs]), fy=fy, agency_type=agency_type)
     if len(topical) < rule.min_documents:
         j.missing.append(f"เอกสารอย่างน้อย {rule.min_documents} ฉบับ (พบ {len(topical)})")
     status, why, b = _dated(rule, docs, topical, fy)

@@ -28,7 +28,8 @@ PLACEHOLDER = re.compile(
 REQUIREMENT = re.compile(
     r"ให้หน่วยงาน|หน่วยงาน(ต้อง|มีการ)?(แสดง|เผยแพร่|จัดทำ|เปิดเผย)|แสดงข้อมูล|ต้องเผยแพร่|อย่างน้อย|ตามแบบวัด|"
     r"เกณฑ์การประเมิน|รายละเอียดตามเกณฑ์|ข้อมูลที่ต้อง|องค์ประกอบ(ของ)?ข้อมูล|เช่น|มีข้อมูล|"
-    r"ที่มีระยะ|ตามที่กฎหมายกำหนด|ที่สอดคล้องกับ|สามารถจัดทำ|ที่แสดงถึง"
+    r"ที่มีระยะ|ตามที่กฎหมายกำหนด|ที่สอดคล้องกับ|สามารถจัดทำ|ที่แสดงถึง|"
+    r"(^|\n)\s*(-|•|\d+[.)])?\s*(ให้)?(เผยแพร่|แสดง|จัดทำ|เปิดเผย)"  # a line that instructs: "แสดงขั้นตอน …"
 )
 MAX_DESCRIPTION_LETTERS = 300  # a restatement of the criteria is a sentence or two; real guidance is longer
 _PERSON = re.compile(r"(นางสาว|นาง|นาย|น\.ส\.|ดร\.)\s?[ก-๏]{2,}\s[ก-๏]{2,}")
@@ -152,3 +153,21 @@ def substantial(view: ContentView, rule: Rule) -> bool:
     return n >= MIN_PAGE_LETTERS and (
         not REQUIREMENT.search(d.text) or (n > MAX_DESCRIPTION_LETTERS and not in_section)
     )
+
+
+def without_criteria(ev: EvidenceDoc, rule: Rule) -> EvidenceDoc:
+    """An item's section on an index page without the lines that quote the criterion or only name the item
+    (what the item must show, or its title in a table cell, is not evidence that it is shown)."""
+    d = ev.doc
+    if d.kind != "html" or "; section " not in d.note:
+        return ev
+
+    def names_only(line: str) -> bool:
+        rest = normalize(_NAMING.sub(" ", _strip(line, rule.topic_terms)))
+        return letters(rest) < MIN_PAGE_LETTERS
+
+    kept = [ln for ln in d.text.split("\n") if concrete(ln) or not (REQUIREMENT.search(ln) or names_only(ln))]
+    headings = [h for h in d.headings if not _names_item(h, rule)]
+    if len(kept) == len(d.text.split("\n")) and headings == d.headings:
+        return ev
+    return EvidenceDoc(record=ev.record, doc=replace(d, text="\n".join(kept), headings=headings))
