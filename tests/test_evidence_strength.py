@@ -49,6 +49,8 @@ INDEX = (
 <p><a href="/files/o23-plan.pdf">แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ 2569</a></p>
 <h2 id="o22">O22 รายงานผลการดำเนินการเพื่อจัดการความเสี่ยงการทุจริต ประจำปี 2569</h2>
 <p><a href="/files/o22-missing.pdf">รายงานผลการดำเนินการเพื่อจัดการความเสี่ยงการทุจริต 2569</a></p>
+<h2 id="o13">O13 หลักเกณฑ์การบริหารและพัฒนาทรัพยากรบุคคล</h2>
+<p><a href="/ita/o13-view.html">หลักเกณฑ์และแผนการบริหารและพัฒนาทรัพยากรบุคคล ประจำปี 2569</a></p>
 <h2 id="o24">O24 รายงานผลการดำเนินการป้องกันการทุจริต ประจำปี 2569</h2>
 <p>ขออภัย อยู่ระหว่างดำเนินการ</p>
 </main></body></html>"""
@@ -66,6 +68,7 @@ IFRAME = (
     + "<main><h1>O21 การประเมินความเสี่ยงการทุจริต ประจำปี 2569</h1>"
     + '<iframe src="/files/o21-risk.pdf" width="100%" height="800"></iframe></main></body></html>'
 )
+VIEW = HEAD.format(t="เอกสาร") + '<main><iframe src="/files/o13-hr.pdf"></iframe></main></body></html>'
 SOFT_404 = HEAD.format(t="404 Not Found") + "<main><h1>ไม่พบหน้าที่ต้องการ</h1><p>กลับหน้าหลัก</p></main></body></html>"
 
 
@@ -79,6 +82,8 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (www / "ita" / "index.html").write_text(INDEX, encoding="utf-8")
     (www / "ita" / "o21.html").write_text(IFRAME, encoding="utf-8")
     (www / "ita" / "news.html").write_text(SOFT_404, encoding="utf-8")
+    (www / "ita" / "o13-view.html").write_text(VIEW, encoding="utf-8")
+    _pdf(www / "files" / "o13-hr.pdf", _case_text("o13-hr-criteria", "pass-hr-plan-2569.txt"))
     (www / "pdfjs" / "web" / "viewer.html").write_text(VIEWER, encoding="utf-8")
     _pdf(www / "files" / "o23-plan.pdf", _case_text("o23-anticorruption-plan", "fail-stale-plan-2568.txt"))
     _pdf(www / "files" / "o9-manual.pdf", _case_text("o09-service-manual", "pass-building-permit-manual.txt"))
@@ -89,6 +94,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "O3": f"{b}/",
         "O4": f"{b}/ita/news.html",
         "O9": f"{b}/pdfjs/web/viewer.html?file=/files/o9-manual.pdf",
+        "O13": f"{b}/ita/#o13",
         "O20": f"{b}/ita/#o20",
         "O21": f"{b}/ita/o21.html",
         "O22": f"{b}/ita/#o22",
@@ -151,7 +157,7 @@ def test_the_home_page_is_judged_with_its_footer(checked: dict[str, Any]) -> Non
 
 
 def test_documents_inside_viewers_and_iframes_are_judged(checked: dict[str, Any]) -> None:
-    for code in ("O9", "O21"):
+    for code in ("O9", "O21", "O13"):  # O13: its section links a page that only shows the PDF in an iframe
         it = _item(checked, code)
         assert it["verdict"] == "pass", (code, it["reasons"], it["elements_missing"])
         assert any(e["url"].endswith(".pdf") for e in it["evidence"]), it["evidence"]

@@ -104,3 +104,43 @@ def test_a_whole_index_page_is_judged_on_the_items_own_section(tmp_path: Path) -
     assert v["O1"]["verdict"] == "pass", v["O1"]["reasons"]
     assert v["O3"]["verdict"] == "unreachable"  # its section's only document 404s; the footer is not its evidence
     assert v["O9"]["verdict"] == "fail"  # not among the page's item sections
+
+
+TABLE = """<html><head><meta charset="utf-8"><title>ITA 2569</title></head><body><main>
+<h2 id="s91">ตัวชี้วัดย่อยที่ 9.1 ข้อมูลพื้นฐาน</h2><table id="t91">
+<tr><td>o1</td><td><b>โครงสร้างและอำนาจหน้าที่</b></td>
+<td>- แสดงแผนผังโครงสร้างการแบ่งส่วนราชการ และข้อมูลหน้าที่และอำนาจของสถานศึกษาตามที่กฎหมายกำหนด</td>
+<td><a href="/img/chart.png">แผนภูมิโครงสร้าง</a></td></tr>
+<tr><td>o2</td><td><b>ข้อมูลผู้บริหาร</b></td><td>- แสดงรายนามผู้บริหาร</td><td><a href="/exec.html">ผู้บริหาร</a></td></tr>
+</table>
+<details><summary>ข้อ 11 สรุปผลการจัดซื้อจัดจ้างรายเดือน</summary><p><a href="/f/11.xlsx">ต.ค. 2568</a></p></details>
+<details><summary>ข้อ 12 รายงานผลการจัดซื้อจัดจ้างประจำปี</summary><p><a href="/f/12.pdf">รายงาน</a></p></details>
+</main></body></html>""".encode()
+
+
+def test_a_fragment_over_several_items_rows_narrows_to_the_items_own_row() -> None:
+    d = extract_html(TABLE, url="http://a.go.th/ita", section="s91", item="O1")
+    assert "แผนผังโครงสร้าง" in d.text
+    assert "ข้อมูลผู้บริหาร" not in d.full_text
+    assert [ln.href for ln in d.content_links] == ["http://a.go.th/img/chart.png"]
+    # one line per cell: a quoted criterion stays apart from the rest of the row
+    assert any(line.startswith("- แสดงแผนผัง") for line in d.text.split("\n"))
+
+
+def test_numbered_headings_key_nacc_items() -> None:
+    d = extract_html(TABLE, url="http://a.go.th/ita", item="O11")
+    assert [ln.href for ln in d.content_links] == ["http://a.go.th/f/11.xlsx"]
+
+
+def test_a_row_that_only_quotes_the_criterion_is_not_the_item() -> None:
+    from ita_checker.extract.evidence import EvidenceDoc
+    from ita_checker.rules.engine import judge_bundle
+    from ita_checker.rules.loader import get_ruleset
+    from ita_checker.store.blobs import FetchRecord
+
+    rule = next(r for r in get_ruleset("ovec-2569").rules if r.code == "O1")
+    doc = extract_html(TABLE, url="http://a.go.th/ita", section="s91", item="O1")
+    rec = FetchRecord(url="http://a.go.th/ita#s91", source="submitted", sha256="0" * 64, status=200)
+    j = judge_bundle(rule, [EvidenceDoc(record=rec, doc=doc)], fy=2569, agency_type="school", primary={rec.url})
+    assert j.verdict == "fail", j.reasons
+    assert j.title_only
