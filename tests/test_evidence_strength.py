@@ -59,7 +59,8 @@ HOME = (
     HEAD.format(t="องค์การบริหารส่วนตำบลทดสอบ")
     + """<nav class="menu"><a href="/ita/">ITA</a></nav><main><h1>ยินดีต้อนรับสู่ อบต.ทดสอบ</h1>
 <p>ข่าวกิจกรรมของตำบล</p></main>
-<footer class="site-footer"><a href="/webboard/">กระดานถาม-ตอบ</a> องค์การบริหารส่วนตำบลทดสอบ เลขที่ 99 หมู่ที่ 1 ตำบลทดสอบ อำเภอเมือง จังหวัดลำปาง 52000
+<footer class="site-footer"><a href="/webboard/">กระดานถาม-ตอบ</a>
+องค์การบริหารส่วนตำบลทดสอบ เลขที่ 99 หมู่ที่ 1 ตำบลทดสอบ อำเภอเมือง จังหวัดลำปาง 52000
 โทรศัพท์ 054-123456 อีเมล saraban@tambon-test.go.th</footer></body></html>"""
 )
 VIEWER = HEAD.format(t="PDF.js viewer") + '<div id="viewer"></div><script src="viewer.js"></script></body></html>'
