@@ -385,11 +385,17 @@ def judge_item(
     return _finish(rule, out, j, unreachable=unreachable, fy=fy)
 
 
+def _worth_submitting(alt: Judgement) -> bool:
+    """A page found elsewhere that is the item: it passes, or shows more of the item's elements than it lacks
+    (a document on another topic that shares a word with this one is not worth naming)."""
+    return alt.verdict == "pass" or (alt.verdict == "incomplete" and len(alt.found) > len(alt.missing))
+
+
 def _found_on_site(j: Judgement, alt: Judgement | None, *, submitted: bool) -> dict[str, Any] | None:
     """The best evidence of the item on the site: the submitted (or discovered) page, or a better page found
     elsewhere; None when nothing on the site shows the item."""
     best = j
-    if alt is not None and alt.url and alt.verdict in ("pass", "incomplete") and alt.rank > j.rank:
+    if alt is not None and alt.url and _worth_submitting(alt) and alt.rank > j.rank:
         best = alt  # only what would be worth submitting instead, as the fix hint suggests
     if not best.url or best.verdict == "fail":
         return None
@@ -509,7 +515,7 @@ def _suggest_better_page(
     alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude={url_key(u) for u in submitted})
     if (
         alt is not None
-        and alt.verdict in ("pass", "incomplete")
+        and _worth_submitting(alt)
         and alt.rank > (RANK.get(j.verdict, 0), len(j.found))
         and alt.url
     ):
