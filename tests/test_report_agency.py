@@ -544,3 +544,27 @@ def test_provisional_rule_set_is_named_at_the_top_of_the_report(tmp_path: Path) 
     result.pop("ruleset_caveat")
     render_agency_html(result, out)
     assert BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").select_one(".ruleset-caveat") is None
+
+
+def test_item_published_elsewhere_on_the_site_is_named() -> None:
+    elsewhere = SITE + "ita/o5.html"
+    raw = _item(
+        "O5",
+        "แผนยุทธศาสตร์",
+        "fail",
+        urls=[SITE],
+        found_on_site={"verdict": "pass", "url": elsewhere, "submitted": False},
+    )
+    same = _item(
+        "O6",
+        "แผนปฏิบัติการ",
+        "pass",
+        urls=[elsewhere],
+        found_on_site={"verdict": "pass", "url": elsewhere, "submitted": True},
+    )
+    view = build_agency_report({**sample_result(), "items": [raw, same]})
+    shown = {it.code: it for it in view.items}
+    assert shown["O5"].found_on_site is not None
+    assert shown["O5"].found_on_site.href == elsewhere
+    assert shown["O5"].found_verdict_th == VERDICT_TH["pass"]
+    assert shown["O6"].found_on_site is None  # the submitted URL is where the item is: nothing to add

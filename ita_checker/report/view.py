@@ -240,7 +240,11 @@ def _item_view(raw: dict[str, Any]) -> ItemView:
         elements_found=_str_list(raw.get("elements_found")),
         elements_missing=_str_list(raw.get("elements_missing")),
         suggested_urls=[safe_link(u) for u in _str_list(raw.get("suggested_urls"))],
-        found_on_site=safe_link(str(found["url"])) if found and not found.get("submitted") else None,
+        found_on_site=(
+            safe_link(str(found["url"]))
+            if found and not found.get("submitted") and found.get("url") not in _str_list(raw.get("urls"))
+            else None
+        ),
         found_verdict_th=VERDICT_TH.get(str(found.get("verdict")), "") if found else "",
         fetch_errors=[_fetch_error_view(e) for e in raw.get("fetch_errors", []) if isinstance(e, dict)],
         fix_hint=str(raw.get("fix_hint", "")),
