@@ -513,12 +513,7 @@ def _suggest_better_page(
     if j.verdict not in ("fail", "incomplete", "stale", "unreachable"):
         return None
     alt = _discovered(rule, index, fy=fy, agency_type=agency_type, exclude={url_key(u) for u in submitted})
-    if (
-        alt is not None
-        and _worth_submitting(alt)
-        and alt.rank > (RANK.get(j.verdict, 0), len(j.found))
-        and alt.url
-    ):
+    if alt is not None and _worth_submitting(alt) and alt.rank > (RANK.get(j.verdict, 0), len(j.found)) and alt.url:
         out["suggested_urls"] = [alt.url]
         j.reasons.append(f"พบข้อมูลที่ดีกว่าที่ {alt.url} (ผลถ้าใช้ URL นี้: {alt.verdict}) ควรส่ง URL นี้แทน")
     return alt
