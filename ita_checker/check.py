@@ -6,7 +6,8 @@ import logging
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -17,8 +18,10 @@ from ita_checker.crawl.process import run_crawl
 from ita_checker.errors import BlockedTarget, InputError, StorageError
 from ita_checker.extract.evidence import EvidenceIndex, build_index
 from ita_checker.inputs.submissions import SubmissionForm, read_submissions
+from ita_checker.interrupts import checkpoint
 from ita_checker.models import AgencyType
 from ita_checker.options import CrawlSettings
+from ita_checker.outdir import locked_out_dir
 from ita_checker.report.outputs import write_outputs
 from ita_checker.result import new_result
 from ita_checker.rules.engine import judge_item
@@ -29,6 +32,7 @@ from ita_checker.store.blobs import FetchRecord, Store
 log = logging.getLogger("ita_checker.check")
 
 TOPIC_KEYWORDS_PER_ITEM = 25
+Progress = Callable[[str, Mapping[str, int]], None]  # (stage, counts): crawl, extract, rules, screenshots, reports
 
 
 @dataclass(kw_only=True)
@@ -112,17 +116,38 @@ def _attach_screenshots(
     return []
 
 
-def run_check(opts: CheckOptions) -> CheckRun:
-    """Check one agency site and write result.json, report.html and report.xlsx (the ``check`` command)."""
-    run = compute_check(opts)
-    run.write()
+def run_check(opts: CheckOptions, progress: Progress | None = None) -> CheckRun:
+    """Check one agency site and write result.json, report.html and report.xlsx (the ``check`` command).
+
+    The output folder is locked for the whole run: a second run on the same ``--out`` is refused (exit 2).
+    """
+    out_dir = opts.out_dir or default_out_dir(validate_site(opts.site))
+    with locked_out_dir(out_dir):
+        run = compute_check(replace(opts, out_dir=out_dir), progress)
+        checkpoint()  # stopped while screenshots were taken: nothing that looks complete is written
+        if progress is not None:
+            progress("reports", {})
+        run.write()
     return run
 
 
-def compute_check(opts: CheckOptions) -> CheckRun:
+def open_store(store_dir: Path) -> Store:
+    """The store, or bad input (exit 2) when ``--store`` cannot be opened at all (not a folder, no rights)."""
+    try:
+        return Store(store_dir)
+    except StorageError as exc:
+        raise InputError(
+            f"--store {store_dir}: เปิดหรือสร้างที่เก็บข้อมูลนี้ไม่ได้ ({exc.cause}) ระบุโฟลเดอร์ที่เขียนได้ / "
+            f"--store {store_dir}: cannot open or create this store ({exc.cause}); give a writable folder"
+        ) from exc
+
+
+def compute_check(opts: CheckOptions, progress: Progress | None = None) -> CheckRun:
     """Check one agency site; nothing is written but the crawl log and screenshots (the caller writes outputs).
 
-    Raises InputError (exit 2) for bad input or a refused target before any request is made.
+    Raises InputError (exit 2) for bad input or a refused target before any request is made, and
+    Interrupted when a stop was asked for (the store keeps what was fetched; the next run resumes it).
+    ``progress(stage, counts)`` follows the stages: crawl, extract, rules, screenshots.
     """
     t0 = time.monotonic()
     site = validate_site(opts.site)
@@ -154,7 +179,7 @@ def compute_check(opts: CheckOptions) -> CheckRun:
                     )
                     continue
                 submitted.setdefault(code, []).append(url)
-    store = Store(opts.store_dir)
+    store = open_store(opts.store_dir)
     try:
         agency_key = f"{opts.name or site}|{opts.year}|{rs.id}"
         resumed = store.find_unfinished_run(agency=agency_key, site=site) if opts.resume else None
@@ -189,18 +214,35 @@ def compute_check(opts: CheckOptions) -> CheckRun:
             timings[name] = round(now - mark, 3)
             mark = now
 
-        crawl = run_crawl(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s)
+        def crawl_tick() -> None:
+            if progress is not None:
+                pages, documents, errors = store.fetch_counts(run_id)
+                progress("crawl", {"pages": pages, "documents": documents, "errors": errors})
+
+        crawl_tick()
+        crawl = run_crawl(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s, on_tick=crawl_tick)
+        checkpoint()
         lap("crawl_s")
-        index = build_index(store, run_id, site=site, ocr=opts.ocr)
+
+        def extract_tick(done: int, total: int, ocr_documents: int) -> None:
+            if progress is not None:
+                progress("extract", {"done": done, "total": total, "ocr": ocr_documents})
+
+        index = build_index(store, run_id, site=site, ocr=opts.ocr, on_progress=extract_tick)
         index.topics = {rule.code: rule.topic_terms for rule in rs.rules}
         lap("extract_s")
         items = []
-        for rule in rs.rules:
+        for done, rule in enumerate(rs.rules):
+            checkpoint()
+            if progress is not None:
+                progress("rules", {"done": done, "total": len(rs.rules)})
             urls = None if form is None else [u for u in form.urls_for(rule.code)]
             items.append(judge_item(rule, index, fy=opts.year, agency_type=opts.agency_type, submitted=urls))
         lap("rules_s")
         fetches = store.fetches(run_id)
         if opts.screenshots:
+            if progress is not None:
+                progress("screenshots", {})
             notes.extend(_attach_screenshots(items, index, guard, store_dir=opts.store_dir, out_dir=out_dir))
         lap("screenshots_s")
         store.finish_run(run_id)
@@ -217,7 +259,7 @@ def compute_check(opts: CheckOptions) -> CheckRun:
         run_id=run_id,
         mode="submissions" if form is not None else "discovery",
         items=items,
-        summary=summary(items, rs.id),
+        summary=summary(items, rs.id, site_unreachable=not any(f.ok for f in fetches)),
         crawl={
             "pages_fetched": sum(1 for f in fetches if f.ok and f.source != "linked"),
             "documents_fetched": sum(1 for f in fetches if f.ok and f.source == "linked"),

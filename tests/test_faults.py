@@ -270,7 +270,7 @@ def test_store_write_failure_in_the_crawler_is_a_clear_error(tmp_path: Path) -> 
     store.close()
 
 
-def test_unwritable_store_directory_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unusable_store_directory_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "not-a-dir").write_text("x", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
@@ -287,10 +287,11 @@ def test_unwritable_store_directory_is_a_clear_error(tmp_path: Path, monkeypatch
             str(tmp_path / "not-a-dir" / "st"),
         ],
     )
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # a --store that cannot be opened at all is bad input
     assert isinstance(result.exception, SystemExit)
-    assert "storage error" in result.output
+    assert "ที่เก็บข้อมูล" in result.output
     assert "--store" in result.output
+    assert "Traceback" not in result.output
 
 
 # --- SIGKILL mid-crawl, then resume ------------------------------------------------------------------------

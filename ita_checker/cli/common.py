@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from ita_checker.errors import InputError, StorageError
+from ita_checker.interrupts import EXIT_INTERRUPTED, Interrupted, handling_signals
 from ita_checker.models import VERDICT_LOOK
 
 console = Console(highlight=False)
@@ -43,15 +44,38 @@ def fail_storage(exc: StorageError) -> None:
     sys.exit(1)
 
 
+INTERRUPTED_TH = (
+    "หยุดตามคำสั่ง (Ctrl-C): ยังไม่ได้เขียนรายงานของรอบนี้ สิ่งที่ดึงมาแล้วเก็บไว้ในที่เก็บ "
+    "สั่งคำสั่งเดิมอีกครั้งเพื่อตรวจต่อโดยไม่ดึงซ้ำ / interrupted: no report was written for this run; what was "
+    "fetched is kept in the store and the same command resumes without fetching it again."
+)
+
+
+def fail_interrupted(exc: Interrupted | KeyboardInterrupt) -> None:
+    message = str(exc) if isinstance(exc, Interrupted) and str(exc) else INTERRUPTED_TH
+    err_console.print(f"[bold yellow]ถูกขัดจังหวะ / interrupted:[/] {message}", soft_wrap=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
 def guarded(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn``; bad input exits 2 with one message, a store failure 1, anything else 1 with a log file."""
+    """Call ``fn``; bad input exits 2 with one message, a store failure 1, Ctrl-C 130, anything else 1 with a
+    log file."""
     try:
         return fn(*args, **kwargs)
     except InputError as exc:
         fail_input(exc)
     except StorageError as exc:
         fail_storage(exc)
-    except (KeyboardInterrupt, SystemExit):
+    except (Interrupted, KeyboardInterrupt) as exc:
+        fail_interrupted(exc)
+    except SystemExit:
         raise
     except Exception as exc:
         fail_internal(exc)
+
+
+def guarded_long(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``guarded`` for the long commands (check, scan, demo): the first Ctrl-C/SIGTERM asks the run to stop
+    (every stage polls the flag, nothing that looks complete is written), exit 130."""
+    with handling_signals():
+        return guarded(fn, *args, **kwargs)

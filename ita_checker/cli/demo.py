@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ita_checker.cli.common import VERDICT_STYLE, console, guarded
+from ita_checker.cli.common import VERDICT_STYLE, console, guarded_long
 from ita_checker.models import VERDICT_LOOK, VERDICT_ORDER
 
 VERDICT_SHORT: dict[str, str] = {v: look.short_th for v, look in VERDICT_LOOK.items()}
@@ -26,7 +26,7 @@ def demo(out_root: Path) -> None:
     def progress(site: Any, base: str) -> None:
         console.print(f"ตรวจ [bold]{site.name}[/] ({site.agency_type}) ที่ {base} …")
 
-    outcomes = guarded(run_demo, out_root=out_root, store_dir=out_root / "store", on_progress=progress)
+    outcomes = guarded_long(run_demo, out_root=out_root, store_dir=out_root / "store", on_progress=progress)
     t = Table(title="สรุปผลเว็บตัวอย่าง / demo summary", caption="ตรงเฉลย = ตรงกับคำตอบที่ฝังไว้ในเว็บตัวอย่าง")
     t.add_column("หน่วยงาน (ประเภท)", ratio=3)
     t.add_column("คะแนน", justify="right")
@@ -39,8 +39,12 @@ def demo(out_root: Path) -> None:
         verdicts = " · ".join(
             f"[{VERDICT_STYLE[v]}]{VERDICT_SHORT[v]} {counts[v]}[/]" for v in VERDICT_ORDER if counts.get(v)
         )
-        t.add_row(f"{o.site.name} ({o.site.agency_type})", f"{res['summary']['score']:.1f}", verdicts, f"{ok}/{n}")
+        t.add_row(f"{o.site.name} ({o.site.agency_type})", score_cell(res["summary"]["score"]), verdicts, f"{ok}/{n}")
     console.print(t)
     for o in outcomes:
         console.print(f"รายงาน HTML / report: {o.run.paths['html'].resolve()}")
     console.print(f"เสร็จใน / done in {time.monotonic() - t0:.1f} s")
+
+
+def score_cell(score: float | None) -> str:
+    return "ตรวจไม่ได้" if score is None else f"{score:.1f}"

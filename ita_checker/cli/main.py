@@ -12,9 +12,10 @@ from ita_checker.cli.history import diff, history
 from ita_checker.cli.rules import rules
 from ita_checker.cli.scan import scan
 from ita_checker.cli.template import template
+from ita_checker.cli.usage import ThaiGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ThaiGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="log details (English) to stderr")
 def main(verbose: bool) -> None:
     """ตรวจเว็บไซต์หน่วยงานตามแบบ OIT ของ ITA / Check Thai agency websites against the ITA's OIT items."""

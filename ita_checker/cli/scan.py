@@ -7,12 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from ita_checker.cli.common import console, guarded
+from ita_checker.cli.common import console, guarded_long
 from ita_checker.cli.options import crawl_options, crawl_settings, db_option, year_option
 
-STATUS_STYLE = {"done": "green", "input_error": "yellow", "error": "red"}
+STATUS_STYLE = {"done": "green", "unreachable": "magenta", "input_error": "yellow", "error": "red"}
+STATUS_TH = {"done": "ตรวจแล้ว", "unreachable": "ตรวจไม่ได้", "input_error": "ข้อมูลนำเข้าผิด", "error": "ผิดพลาดภายใน"}
 
 
 @click.command()
@@ -80,7 +88,10 @@ def scan(
         TextColumn("[bold]สแกน[/]"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("หน่วยงาน ผ่านไป"),
         TimeElapsedColumn(),
+        TextColumn("เหลือประมาณ"),
+        TimeRemainingColumn(),
         TextColumn("{task.description}"),
         console=console,
         disable=no_progress or not console.is_terminal,
@@ -91,11 +102,11 @@ def scan(
         text = ""
         if outcome is not None:
             style = STATUS_STYLE.get(outcome.status, "white")
-            text = f"[{style}]{outcome.agency.id} {outcome.status}[/]"
+            text = f"[{style}]{outcome.agency.id} {STATUS_TH.get(outcome.status, outcome.status)}[/]"
         progress.update(task, completed=done, total=total, description=text)
 
     with progress:
-        outcome = guarded(run_scan, opts, on_progress)
+        outcome = guarded_long(run_scan, opts, on_progress)
     console.print(outcome.summary_line(), soft_wrap=True)
     if outcome.internal_errors:
         sys.exit(1)
@@ -109,7 +120,7 @@ def _run_worker(
     wopts = WorkerOptions(scan=opts, redis_url=redis_url, db_url=db_url, scan_id=scan_id, lease_ttl=lease_ttl)
     if worker_id:
         wopts.worker_id = worker_id
-    report = guarded(run_worker, wopts)
+    report = guarded_long(run_worker, wopts)
     console.print(report.summary_line(), soft_wrap=True)
     if opts.notify_cmd and report.scan is not None:
         from ita_checker.scan.local import notify

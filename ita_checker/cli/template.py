@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from ita_checker.cli.common import console, guarded
+from ita_checker.cli.common import console, fail_input, guarded
 from ita_checker.cli.options import agency_type_option
+from ita_checker.errors import InputError
 
 
 @click.command()
@@ -21,8 +22,17 @@ from ita_checker.cli.options import agency_type_option
 )
 @click.option("--year", type=int, help="ปีงบประมาณ พ.ศ. (จำเป็นสำหรับ --kind submissions)")
 @agency_type_option(required=False, default="department")
-def template(path: Path, kind: str, year: int | None, agency_type: str) -> None:
+@click.option("--force", is_flag=True, help="เขียนทับไฟล์ที่มีอยู่แล้ว / overwrite an existing file")
+def template(path: Path, kind: str, year: int | None, agency_type: str, force: bool) -> None:
     """เขียนแบบฟอร์มเปล่าพร้อมคำอธิบาย / write a blank, documented template (form, registry or overrides)."""
+    if path.exists() and not force:
+        fail_input(
+            InputError(
+                f"{path}: มีไฟล์นี้อยู่แล้ว ไม่เขียนทับเพื่อไม่ให้ข้อมูลที่กรอกไว้หาย ระบุชื่อไฟล์ใหม่ หรือเพิ่ม --force "
+                f"หากต้องการเขียนทับจริง / {path} already exists; not overwritten so nothing filled in is lost. "
+                "Give a new file name, or add --force to overwrite it."
+            )
+        )
     if kind == "submissions":
         if year is None:
             raise click.UsageError("--year จำเป็นสำหรับแบบฟอร์ม URL / --year is required for --kind submissions")

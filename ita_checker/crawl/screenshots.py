@@ -12,6 +12,7 @@ from typing import Any
 from ita_checker.crawl.chromium import CHROMIUM_ARGS, chromium_path
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
+from ita_checker.interrupts import checkpoint
 
 log = logging.getLogger("ita_checker.crawl.screenshots")
 
@@ -68,11 +69,13 @@ def take_screenshots(shots: list[ShotRequest], *, cache_dir: Path, out_dir: Path
             context.route("**/*", route)
             page = context.new_page()
             for s in todo:
+                checkpoint()
                 target = cache_dir / f"{s.sha256}.png"
                 try:
                     page.goto(s.url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
                     page.screenshot(path=str(target), timeout=PAGE_TIMEOUT_MS)
                 except PlaywrightError as exc:
+                    checkpoint()  # a Ctrl-C in the terminal also closes Chromium: not a failed screenshot
                     log.warning("screenshot of %s failed: %s", s.url, str(exc).splitlines()[0])
                     continue
                 shutil.copyfile(target, shot_dir / target.name)

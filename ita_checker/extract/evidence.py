@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlparse
 
@@ -12,6 +13,7 @@ from ita_checker.extract.document import Document
 from ita_checker.extract.html import extract_html, is_document_url
 from ita_checker.extract.notfound import not_found_reason
 from ita_checker.extract.sandbox import extract_limited
+from ita_checker.interrupts import checkpoint
 from ita_checker.store.blobs import FetchRecord, Store
 from ita_checker.urls import locator, url_key
 
@@ -180,10 +182,25 @@ def _extract_cached(store: Store, rec: FetchRecord, body: bytes, *, ocr: bool) -
     return doc
 
 
-def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> EvidenceIndex:
-    """Extract every fetched body of the run (cached by content hash) and index it."""
+def build_index(
+    store: Store,
+    run_id: str,
+    *,
+    site: str,
+    ocr: bool = True,
+    on_progress: Callable[[int, int, int], None] | None = None,
+) -> EvidenceIndex:
+    """Extract every fetched body of the run (cached by content hash) and index it.
+
+    ``on_progress(done, total, ocr_documents)`` follows the extraction; a stop request raises Interrupted.
+    """
     idx = EvidenceIndex(site=site)
-    for rec in store.fetches(run_id):
+    records = store.fetches(run_id)
+    ocr_docs = 0
+    for done, rec in enumerate(records):
+        checkpoint()
+        if on_progress is not None:
+            on_progress(done, len(records), ocr_docs)
         key = url_key(rec.url)
         if rec.parent_url and rec.source == "linked":  # one level below an item page, not menu discovery
             idx.children.setdefault(url_key(rec.parent_url), {}).setdefault(key, rec.anchor or "")
@@ -195,6 +212,7 @@ def build_index(store: Store, run_id: str, *, site: str, ocr: bool = True) -> Ev
             assert rec.sha256 is not None  # an ok fetch has a body
             body = store.get_blob(rec.sha256)
             doc = _extract_cached(store, rec, body, ocr=ocr)
+            ocr_docs += doc.ocr_used
         except Exception as exc:  # an extractor bug must not lose the rest of the run
             log.warning("extraction failed for %s: %s", rec.url, exc)
             doc = Document(kind="other", note=f"bad_content: extraction failed ({type(exc).__name__})")

@@ -6,18 +6,23 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import resource
+import signal
+import time
 from multiprocessing.connection import Connection
 from typing import Any
 
 from ita_checker.extract.document import Document
+from ita_checker.interrupts import checkpoint
 
 log = logging.getLogger("ita_checker.extract")
 
 TIME_LIMIT_S = 180.0
 MEMORY_LIMIT_MB = 1536
+POLL_S = 0.25  # how often a long extraction (OCR) looks at the stop flag
 
 
 def _child(conn: Connection, body: bytes, url: str, content_type: str | None, ocr: bool, mem_mb: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C stops (and kills us)
     try:
         limit = mem_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -49,9 +54,12 @@ def extract_limited(
     proc.start()
     child.close()
     result: Any = None
+    deadline = time.monotonic() + time_limit_s
     try:
-        if parent.poll(time_limit_s):
-            result = parent.recv()
+        while result is None and time.monotonic() < deadline:
+            if parent.poll(min(POLL_S, max(0.0, deadline - time.monotonic()))):
+                result = parent.recv()
+            checkpoint()  # a stop request kills the child (finally) and raises Interrupted
     except (EOFError, OSError):
         result = None
     finally:

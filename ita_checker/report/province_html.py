@@ -24,6 +24,7 @@ STATUS_TH: dict[str, str] = {
     "done": "ตรวจแล้ว",
     "input_error": "ข้อมูลนำเข้าผิด",
     "error": "ผิดพลาดภายใน",
+    "unreachable": "ตรวจไม่ได้ (เข้าเว็บไซต์ไม่ได้)",
 }
 CHANGE_GROUPS: tuple[tuple[str, str], ...] = (
     ("newly_passing", "ผ่านใหม่"),

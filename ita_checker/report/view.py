@@ -267,7 +267,8 @@ def build_agency_report(result: dict[str, Any]) -> AgencyReport:
     agency = result.get("agency", {})
     summary = result.get("summary", {})
     raw_counts = summary.get("counts", {})
-    score = float(summary.get("score", 0))
+    raw_score = summary.get("score")  # None: the site answered nothing, not scored (ตรวจไม่ได้)
+    score = float(raw_score) if raw_score is not None else 0.0
     items = [_item_view(i) for i in result.get("items", []) if isinstance(i, dict)]
     items.sort(key=lambda item: code_sort_key(item.code))
     counts = [
@@ -293,7 +294,7 @@ def build_agency_report(result: dict[str, Any]) -> AgencyReport:
         checked_at=checked_at,
         checked_at_th=format_checked_at_th(checked_at),
         score=score,
-        score_text=format_score(score),
+        score_text=format_score(score) if raw_score is not None else "ตรวจไม่ได้",
         standing=_standing(summary.get("standing")),
         counts=counts,
         total_items=len(items),

@@ -16,6 +16,7 @@ import redis
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override
 from ita_checker.inputs.registry import Registry, read_registry
+from ita_checker.interrupts import Interrupted, stopping
 from ita_checker.scan.local import (
     ScanOptions,
     agency_dict,
@@ -105,7 +106,7 @@ def _work(
 ) -> None:
     """One worker thread: reclaim expired leases, claim, check, store, then mark done; until all are done."""
     last_reap = 0.0
-    while True:
+    while not stopping():
         if time.monotonic() - last_reap > q.ttl / 2:
             back = q.reclaim_expired()
             last_reap = time.monotonic()
@@ -122,6 +123,8 @@ def _work(
             q.complete(agency_id)
             continue
         outcome: AgencyOutcome = check_one(opts.scan, q.scan_id, reg, agency, by_agency.get(agency_id, {}))
+        if outcome.status == "interrupted":  # not completed: its lease expires and another worker redoes it
+            return
         history.record_agency(
             q.scan_id,
             agency_dict(agency),
@@ -189,6 +192,12 @@ def run_worker(opts: WorkerOptions) -> WorkerReport:
             q.stop_heartbeat()
         if failures:
             raise failures[0]
+        if stopping():
+            raise Interrupted(
+                f"worker หยุดตามคำสั่ง: ตรวจเสร็จ {len(report.checked)} หน่วยงาน หน่วยงานที่ค้างอยู่จะถูก worker อื่นตรวจต่อ "
+                f"เมื่อ lease หมดอายุ / worker interrupted after {len(report.checked)} agencies; the ones it held are "
+                "redone by another worker when their leases expire."
+            )
         if q.try_finalize():
             outcomes = _outcomes(history, scan_id, reg)
             report.scan = finalize(sopts, history, scan_id, reg, outcomes, stored, started=started, t0=t0)

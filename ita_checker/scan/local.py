@@ -9,7 +9,7 @@ import shlex
 import subprocess
 import time
 import traceback
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,16 +18,20 @@ from ita_checker.check import CheckOptions, compute_check
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
 from ita_checker.inputs.registry import Agency, Registry, read_registry
+from ita_checker.interrupts import Interrupted, stopping
 from ita_checker.options import CrawlSettings
+from ita_checker.outdir import locked_out_dir
 from ita_checker.report.outputs import write_outputs
 from ita_checker.result import mark_scanned, write_json_atomic
 from ita_checker.scan.outcome import AgencyOutcome, OverrideState, ProgressFn, ScanOutcome
+from ita_checker.scoring.agency import is_scored
 from ita_checker.scoring.province import AgencyEntry, summarize
 from ita_checker.store.history import History
 
 log = logging.getLogger("ita_checker.scan.local")
 
 STATE_FILE = "scan.json"
+POLL_S = 0.5  # how often the agency loop looks at the stop flag
 
 
 @dataclass(kw_only=True)
@@ -97,6 +101,7 @@ def check_one(
     opts: ScanOptions, scan_id: str, reg: Registry, agency: Agency, overrides: dict[str, Override]
 ) -> AgencyOutcome:
     agency_dir = opts.out_dir / "agencies" / agency.id
+    (agency_dir / "error.log").unlink(missing_ok=True)  # from an earlier, failed attempt of this agency
     if agency.id in reg.form_errors:
         return AgencyOutcome(agency, "input_error", error=reg.form_errors[agency.id])
     try:
@@ -113,15 +118,21 @@ def check_one(
         )
     except InputError as exc:
         return AgencyOutcome(agency, "input_error", error=str(exc))
+    except Interrupted:  # the scan is stopping: this agency is left for the resumed scan, its fetches kept
+        return AgencyOutcome(agency, "interrupted")
     except Exception as exc:  # one agency's crash must not stop the others
         log.exception("agency %s failed", agency.id)
         agency_dir.mkdir(parents=True, exist_ok=True)
         (agency_dir / "error.log").write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
         return AgencyOutcome(agency, "error", error=f"{type(exc).__name__}: {exc}")
+    if stopping():
+        return AgencyOutcome(agency, "interrupted")
     result = run.result
     mark_scanned(result, scan_id=scan_id, agency_id=agency.id, province=agency.province, district=agency.district)
     apply_overrides(result, overrides)
     write_outputs(result, agency_dir)  # the three files of check, written once, with scan id and reviewer verdicts
+    if not is_scored(result):  # the site answered nothing: ตรวจไม่ได้, counted apart, never a score of 0
+        return AgencyOutcome(agency, "unreachable", result=result, error="เข้าเว็บไซต์ไม่ได้ / site unreachable")
     return AgencyOutcome(agency, "done", result=result)
 
 
@@ -140,33 +151,50 @@ def _run_agencies(
     for agency in reg.agencies:
         result = _resumed(opts.out_dir / "agencies" / agency.id, scan_id) if resuming else None
         if result is not None:
-            outcomes[agency.id] = AgencyOutcome(agency, "done", result=result, resumed=True)
-            history.record_agency(scan_id, agency_dict(agency), status="done", result=result)
+            status = "done" if is_scored(result) else "unreachable"
+            outcomes[agency.id] = AgencyOutcome(agency, status, result=result, resumed=True)
+            history.record_agency(scan_id, agency_dict(agency), status=status, result=result)
         else:
             todo.append(agency)
     if on_progress:
         on_progress(len(outcomes), total, None)
     with ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency") as pool:
-        futures: dict[Future[AgencyOutcome], Agency] = {
-            pool.submit(check_one, opts, scan_id, reg, a, by_agency.get(a.id, {})): a for a in todo
+        pending: set[Future[AgencyOutcome]] = {
+            pool.submit(check_one, opts, scan_id, reg, a, by_agency.get(a.id, {})) for a in todo
         }
         try:
-            for fut in as_completed(futures):
-                outcome = fut.result()
-                outcomes[outcome.agency.id] = outcome
-                history.record_agency(
-                    scan_id,
-                    agency_dict(outcome.agency),
-                    status=outcome.status,
-                    result=outcome.result,
-                    error=outcome.error,
-                )
-                log.info("agency %s: %s", outcome.agency.id, outcome.status)
-                if on_progress:
-                    on_progress(len(outcomes), total, outcome)
+            while pending:
+                finished, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    if fut.cancelled():
+                        continue
+                    outcome = fut.result()
+                    if outcome.status == "interrupted":
+                        continue
+                    outcomes[outcome.agency.id] = outcome
+                    history.record_agency(
+                        scan_id,
+                        agency_dict(outcome.agency),
+                        status=outcome.status,
+                        result=outcome.result,
+                        error=outcome.error,
+                    )
+                    log.info("agency %s: %s", outcome.agency.id, outcome.status)
+                    if on_progress:
+                        on_progress(len(outcomes), total, outcome)
+                if stopping():
+                    for fut in pending:
+                        fut.cancel()  # not started yet: left for the resumed scan
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+    if stopping():
+        raise Interrupted(
+            f"สแกนหยุดตามคำสั่ง: ตรวจเสร็จ {len(outcomes)}/{total} หน่วยงาน ผลที่เสร็จแล้วเก็บไว้ "
+            f"สั่งคำสั่งเดิมอีกครั้ง (หรือเพิ่ม --resume) เพื่อตรวจเฉพาะหน่วยงานที่เหลือ / scan interrupted: "
+            f"{len(outcomes)} of {total} agencies done and kept; run the same command again (or add --resume) "
+            "to check only the rest."
+        )
     return [outcomes[a.id] for a in reg.agencies]
 
 
@@ -226,7 +254,26 @@ def run_scan(opts: ScanOptions, on_progress: ProgressFn | None = None) -> ScanOu
     t0 = time.monotonic()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     reg = read_registry(opts.registry, opts.submissions)
-    opts.out_dir.mkdir(parents=True, exist_ok=True)
+    if not reg.agencies:
+        raise InputError(no_agencies_message(opts.registry, reg.problems))
+    with locked_out_dir(opts.out_dir):
+        return _scan_locked(opts, reg, on_progress, started=started, t0=t0)
+
+
+def no_agencies_message(path: Path, problems: list[str]) -> str:
+    """Exit 2 for a registry with no agency to check: a nightly job must not "succeed" at checking nobody."""
+    shown = "".join(f"\n  - {p}" for p in problems[:10])
+    more = f"\n  … และอีก {len(problems) - 10} จุด / and {len(problems) - 10} more" if len(problems) > 10 else ""
+    return (
+        f"{path.name}: ไม่มีหน่วยงานที่ตรวจได้ในทะเบียน (ต้องมีอย่างน้อยหนึ่งแถวที่มีรหัส ชื่อ ประเภท และเว็บไซต์ถูกต้อง) / "
+        f"{path.name}: the registry has no agency that can be checked (at least one row needs a valid id, name, "
+        f"type and website){shown}{more}"
+    )
+
+
+def _scan_locked(
+    opts: ScanOptions, reg: Registry, on_progress: ProgressFn | None, *, started: str, t0: float
+) -> ScanOutcome:
     history = open_history(opts)
     try:
         stored = load_overrides(opts, reg, history)

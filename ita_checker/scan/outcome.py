@@ -15,7 +15,8 @@ from ita_checker.store.history import Diff
 
 @dataclass(frozen=True)
 class AgencyOutcome:
-    """How one agency's check ended: done (or resumed), input_error, or error (internal)."""
+    """How one agency's check ended: done (or resumed), unreachable (site answered nothing, not scored),
+    input_error, error (internal), or interrupted (left for the resumed scan)."""
 
     agency: Agency
     status: str
@@ -76,8 +77,10 @@ class ScanOutcome:
             if ch
             else "ไม่มีรอบก่อนหน้า"
         )
+        unreachable = sum(1 for o in self.outcomes if o.status == "unreachable")
         return (
             f"สแกน {self.scan_id}: ตรวจแล้ว {done}/{len(self.outcomes)} หน่วยงาน, "
+            f"ตรวจไม่ได้ (เข้าเว็บไซต์ไม่ได้) {unreachable}, "
             f"ต่ำกว่า 85 คะแนน {under}, ข้อมูลนำเข้าผิด {len(self.problems)} จุด, "
             f"ผิดพลาดภายใน {self.internal_errors}; {changes} | summary: {self.paths['summary']}"
         )

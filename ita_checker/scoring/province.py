@@ -24,7 +24,7 @@ class AgencyEntry:
     province: str
     district: str
     site: str
-    status: str  # done | input_error | error
+    status: str  # done | unreachable (site answered nothing: not scored) | input_error | error
     error: str
     result: Mapping[str, Any] | None
 
@@ -80,7 +80,7 @@ def summarize(entries: Sequence[AgencyEntry], top_missing: int = 10) -> Province
     records = [
         {"agency": e.id, "code": str(it["code"]), "verdict": str(it["verdict"])}
         for e in entries
-        if e.result is not None
+        if e.result is not None and e.status == "done"  # an unreachable site was not examined: no item figures
         for it in e.result["items"]
     ]
     long = pd.DataFrame.from_records(records, columns=["agency", "code", "verdict"])

@@ -155,6 +155,16 @@ class Store:
         cur = self.db.execute("SELECT * FROM fetches WHERE run_id=? ORDER BY fetched_at", (run_id,))
         return self._records(cur)
 
+    def fetch_counts(self, run_id: str) -> tuple[int, int, int]:
+        """(pages, documents, failures) recorded so far in the run: the progress display while it crawls."""
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(fail_class IS NULL AND source != 'linked'), 0),"
+            " COALESCE(SUM(fail_class IS NULL AND source = 'linked'), 0),"
+            " COALESCE(SUM(fail_class IS NOT NULL), 0) FROM fetches WHERE run_id=?",
+            (run_id,),
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def fetch_in_run(self, run_id: str, url: str) -> FetchRecord | None:
         cur = self.db.execute("SELECT * FROM fetches WHERE run_id=? AND url=?", (run_id, url))
         recs = self._records(cur)

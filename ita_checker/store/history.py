@@ -267,7 +267,7 @@ class History:
             "district": agency.get("district", ""),
             "site": agency["site"],
             "status": status,
-            "score": float(summary["score"]) if result is not None else None,
+            "score": float(summary["score"]) if result is not None and summary.get("score") is not None else None,
             "at_risk": int(summary.get("at_risk", 0)) if result is not None else None,
             "run_id": (result or {}).get("run_id"),
             "error": error,
