@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import tempfile
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jsonschema
 
@@ -107,13 +109,36 @@ def validate_result(result: dict[str, Any]) -> None:
     ).validate(result)
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """Write ``path`` through a new temporary file beside it, renamed over ``path`` only when writing succeeded.
+
+    The temporary file is created like a plain open() does (mode 0o666, O_EXCL): the kernel applies the umask and
+    any default ACL of the folder, so outputs are 0644/0664 like the user's other files and not mkstemp's 0600.
+    """
+    for _ in range(100):
+        tmp = path.with_name(f".tmp-{secrets.token_hex(8)}{path.suffix}")
+        try:
+            fd = os.open(tmp, _NEW_FILE_FLAGS, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"no free temporary name next to {path}")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-        Path(tmp).replace(path)
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        tmp.replace(path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write ``data`` as UTF-8 JSON to ``path`` atomically, creating its folder; the file mode follows the umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(path) as fh, io.TextIOWrapper(fh, encoding="utf-8") as text:
+        json.dump(data, text, ensure_ascii=False, indent=2)

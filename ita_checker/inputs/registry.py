@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ita_checker.errors import InputError
 from ita_checker.inputs.submissions import Submission, SubmissionForm, read_submissions, split_urls
 from ita_checker.inputs.tables import AGENCY_ID_ALIASES, ITEM_COLUMNS, Sheet, find_sheets, message
 from ita_checker.models import AGENCY_TYPE_TH, AgencyType, normalize_code
+from ita_checker.report.xlsx_style import WRAP_TOP, add_choices, new_workbook, print_setup, save_workbook, style_header
 
 AGENCY_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("รหัส", "รหัสหน่วยงาน", "id", "agency id", "agency_id"),
@@ -89,6 +90,7 @@ SUBMISSION_TEMPLATE: tuple[tuple[str, str, str, float], ...] = (
 AGENCY_SHEET = "หน่วยงาน"
 SUBMISSION_SHEET = "URL ที่ส่ง"
 HELP_SHEET = "คำอธิบาย"
+TEMPLATE_ROWS = 5000  # the drop-downs of the blank registry reach this row
 
 
 @dataclass(frozen=True)
@@ -297,19 +299,21 @@ def read_registry(path: Path, submissions: Path | None = None) -> Registry:
     return reg
 
 
-def _write_sheet(wb: Workbook, title: str, spec: tuple[tuple[str, str, str, float], ...]) -> None:
-    ws = wb.create_sheet(title)
+def _write_sheet(wb: Workbook, title: str, spec: tuple[tuple[str, str, str, float], ...]) -> Worksheet:
+    ws: Worksheet = wb.create_sheet(title)
     ws.append([name for name, _, _, _ in spec])
-    for index, (_, _, _, width) in enumerate(spec, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
-        ws.column_dimensions[get_column_letter(index)].width = width
+    style_header(ws, [(name, width) for name, _, _, width in spec])
     ws.freeze_panes = "A2"
+    print_setup(ws)
+    return ws
 
 
 def write_registry_template(path: Path) -> None:
-    """Write a blank registry: .xlsx (agencies, submitted URLs, help sheets) or .csv (agencies only)."""
+    """Write a blank registry: .xlsx (agencies, submitted URLs, help sheets) or .csv (agencies only).
+
+    In the .xlsx the ประเภท column offers the Thai agency types as a drop-down (the reader's other spellings, such
+    as อบต. or local, still go in after a warning); Thai font, frozen and printed header rows.
+    """
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -318,16 +322,24 @@ def write_registry_template(path: Path) -> None:
             return
         if suffix != ".xlsx":
             raise InputError(f"ไฟล์ทะเบียน {path} ต้องเป็น .xlsx หรือ .csv / the registry file {path} must be .xlsx or .csv")
-        wb = Workbook()
+        wb = new_workbook()
         default = wb.active
         if default is not None:
             wb.remove(default)
-        _write_sheet(wb, AGENCY_SHEET, AGENCY_TEMPLATE)
+        agency_ws = _write_sheet(wb, AGENCY_SHEET, AGENCY_TEMPLATE)
+        type_column = get_column_letter(1 + [name for name, _, _, _ in AGENCY_TEMPLATE].index("ประเภท"))
+        add_choices(
+            agency_ws,
+            f"{type_column}2:{type_column}{TEMPLATE_ROWS}",
+            list(AGENCY_TYPE_TH.values()),
+            title="ประเภทหน่วยงาน",
+            prompt="เลือกประเภทหน่วยงานจากรายการ (หรือพิมพ์ชื่อที่โปรแกรมรู้จัก เช่น อบต., เทศบาล, local)",
+            error="ไม่ใช่ประเภทในรายการ: ใช้ได้เฉพาะชื่อที่โปรแกรมรู้จัก (เช่น อบต., เทศบาล, local) มิฉะนั้นหน่วยงานนี้จะถูกข้ามตอนสแกน",
+        )
         _write_sheet(wb, SUBMISSION_SHEET, SUBMISSION_TEMPLATE)
         help_ws = wb.create_sheet(HELP_SHEET)
         help_ws.append(["แผ่นงาน", "คอลัมน์", "คำอธิบาย", "ตัวอย่าง"])
-        for cell in help_ws[1]:
-            cell.font = Font(bold=True)
+        style_header(help_ws, list(zip(("แผ่นงาน", "คอลัมน์", "คำอธิบาย", "ตัวอย่าง"), (14, 16, 80, 40), strict=True)))
         for sheet_name, spec in ((AGENCY_SHEET, AGENCY_TEMPLATE), (SUBMISSION_SHEET, SUBMISSION_TEMPLATE)):
             for name, doc, example, _ in spec:
                 help_ws.append([sheet_name, name, doc, example])
@@ -339,12 +351,11 @@ def write_registry_template(path: Path) -> None:
                 "",
             ]
         )
-        for letter, width in zip("ABCD", (14, 16, 80, 40), strict=True):
-            help_ws.column_dimensions[letter].width = width
         for row in help_ws.iter_rows(min_row=2):
             for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = WRAP_TOP
         help_ws.freeze_panes = "A2"
-        wb.save(path)
+        print_setup(help_ws)
+        save_workbook(wb, path)
     except OSError as exc:
         raise InputError(f"บันทึกไฟล์ {path} ไม่ได้ ({exc}) / cannot write {path} ({exc})") from exc

@@ -7,16 +7,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from ita_checker.errors import InputError
 from ita_checker.inputs.tables import HEADER_SCAN_ROWS, ITEM_COLUMNS, Sheet, find_header, read_tables, show
 from ita_checker.models import normalize_code
+from ita_checker.report.xlsx_style import WRAP_TOP, add_choices, new_workbook, print_setup, save_workbook, style_header
 
 TEMPLATE_HEADERS = ("ข้อ", "ข้อมูล", "URL", "คำอธิบาย")
 TEMPLATE_WIDTHS = (10, 60, 60, 40)
+TEMPLATE_SPARE_ROWS = 50  # the drop-down also covers rows an agency adds below the listed items
 
 _URL_SEPARATOR = re.compile(r"([\s,;\u200b\u200c\u200d\u2060\ufeff]+)")
 _PLAIN_SPACE = re.compile(r"[ \u00a0]+")
@@ -244,26 +244,39 @@ def read_submissions(path: Path) -> SubmissionForm:
 
 
 def write_template(path: Path, codes_titles: list[tuple[str, str]]) -> None:
-    """Write a blank submission form (.xlsx) listing ``codes_titles`` with empty URL cells."""
+    """Write a blank submission form (.xlsx) listing ``codes_titles`` with empty URL cells.
+
+    The item-code column offers the codes of ``codes_titles`` as a drop-down (other spellings the reader accepts,
+    such as '1' or 'ข้อ 1', still go in after a warning); Thai font, frozen and printed header row.
+    """
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"ไฟล์แบบฟอร์ม {path} ต้องมีนามสกุล .xlsx / the form file {path} must have the .xlsx extension")
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     assert sheet is not None  # a new Workbook always has one sheet
     sheet.title = "OIT"
     sheet.append(list(TEMPLATE_HEADERS))
+    style_header(sheet, list(zip(TEMPLATE_HEADERS, TEMPLATE_WIDTHS, strict=True)))
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for code, title in codes_titles:
         sheet.append([code, title, None, None])
-    for index, width in enumerate(TEMPLATE_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=2, min_col=2, max_col=4):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP_TOP
     sheet.freeze_panes = "A2"
+    print_setup(sheet)
+    codes = list(dict.fromkeys(code for code, _ in codes_titles))
+    if codes:
+        add_choices(
+            sheet,
+            f"A2:A{len(codes_titles) + 1 + TEMPLATE_SPARE_ROWS}",
+            codes,
+            title="รหัสข้อ",
+            prompt="เลือกรหัสข้อจากรายการ (ข้อของชุดเกณฑ์ที่ใช้สร้างแบบฟอร์มนี้)",
+            error="ไม่ใช่รหัสข้อในรายการของชุดเกณฑ์นี้ ตรวจรหัสข้อ (เช่น O1) ก่อนส่งแบบฟอร์ม",
+        )
     try:
-        workbook.save(path)
+        save_workbook(workbook, path)
     except OSError as exc:
         raise InputError(f"บันทึกไฟล์ {path} ไม่ได้ ({exc}) / cannot write {path} ({exc})") from exc

@@ -1,19 +1,29 @@
-"""Province workbook for reviewers: one sheet per view, Thai headers, frozen header row, verdict colours."""
+"""Province workbook for reviewers: one sheet per view plus a tidy agency × item sheet, Thai headers, colours."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ita_checker.models import AGENCY_TYPE_TH, NOT_MET, RULESET_STATUS_TH, VERDICT_ORDER, VERDICT_TH
+from ita_checker.models import AGENCY_TYPE_TH, NOT_MET, RULESET_STATUS_TH, VERDICT_ORDER, VERDICT_TH, code_sort_key
 from ita_checker.report.province_html import STATUS_TH
-from ita_checker.report.xlsx import HEADER_FILL, HEADER_FONT, VERDICT_FILL, set_cell
+from ita_checker.report.view import safe_link
+from ita_checker.report.xlsx import VERDICT_FILL, set_cell
+from ita_checker.report.xlsx_style import (
+    MAX_LINKS_PER_SHEET,
+    new_workbook,
+    print_setup,
+    save_workbook,
+    set_link,
+    style_header,
+    thai_font,
+)
 from ita_checker.scoring.province import PASS_LINE, cell_float, cell_int
 
 if TYPE_CHECKING:
@@ -24,22 +34,39 @@ Value = str | float | int | None
 
 def _fill(verdict: str) -> tuple[PatternFill, Font]:
     bg, fg = VERDICT_FILL[verdict]
-    return PatternFill(fill_type="solid", start_color=bg, end_color=bg), Font(bold=True, color=fg)
+    return PatternFill(fill_type="solid", start_color=bg, end_color=bg), thai_font(bold=True, color=fg)
 
 
 def _sheet(
-    wb: Workbook, title: str, headers: Sequence[tuple[str, float]], rows: Sequence[Sequence[Value]]
+    wb: Workbook,
+    title: str,
+    headers: Sequence[tuple[str, float]],
+    rows: Sequence[Sequence[Value]],
+    *,
+    freeze: str = "A2",
+    links: Sequence[str] = (),
 ) -> Worksheet:
+    """One table: a header row, data rows below it, nothing else (so pandas and filters read it as it is).
+
+    ``freeze`` is the first scrolling cell ('C2' keeps the agency id and name in view); ``links`` names the
+    columns whose http(s) URLs become hyperlinks (the first URL of a cell that holds several).
+    """
     ws: Worksheet = wb.create_sheet(title)
-    for col, (name, width) in enumerate(headers, start=1):
-        cell = set_cell(ws, 1, col, name)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        ws.column_dimensions[get_column_letter(col)].width = width
+    for col, (name, _) in enumerate(headers, start=1):
+        set_cell(ws, 1, col, name)
+    style_header(ws, headers)
+    names = [name for name, _ in headers]
+    link_columns = {names.index(name) + 1 for name in links}
+    linked = 0
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
-            set_cell(ws, r, c, value)
-    ws.freeze_panes = "A2"
+            cell = set_cell(ws, r, c, value)
+            if c in link_columns and isinstance(value, str) and linked < MAX_LINKS_PER_SHEET:
+                href = next((h for h in (safe_link(u).href for u in value.split("\n")) if h), None)
+                linked += set_link(cell, href)
+    ws.freeze_panes = freeze
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+    print_setup(ws)
     return ws
 
 
@@ -59,10 +86,70 @@ def _score(value: object) -> float | None:
     return cell_float(value)
 
 
+ITEM_ROWS_SHEET = "รายข้อ"
+ITEM_ROWS_HEADERS: tuple[tuple[str, float], ...] = (
+    ("รหัสหน่วยงาน", 12),
+    ("หน่วยงาน", 36),
+    ("จังหวัด", 14),
+    ("อำเภอ", 16),
+    ("ประเภท", 24),
+    ("ประเภท (EN)", 14),
+    ("ข้อ", 8),
+    ("รายการ", 40),
+    ("ผล", 22),
+    ("ผล (EN)", 14),
+    ("เหตุผล", 50),
+    ("URL ที่ส่ง", 40),
+    ("URL ที่พบบนเว็บไซต์", 40),
+)
+
+
+def _text(value: str) -> str | None:
+    return value or None  # an empty cell, not an empty string: pandas reads it as missing
+
+
+def _found_url(item: dict[str, Any]) -> str:
+    found = item.get("found_on_site")
+    return str(found.get("url") or "") if isinstance(found, dict) else ""
+
+
+def _item_rows(scan: ScanOutcome) -> list[list[Value]]:
+    """One row per checked agency × item, for filters, pivot tables and ``pandas.read_excel``."""
+    rows: list[list[Value]] = []
+    for outcome in scan.outcomes:
+        if outcome.result is None:
+            continue
+        agency = outcome.agency
+        items = [i for i in outcome.result.get("items", []) if isinstance(i, dict)]
+        for item in sorted(items, key=lambda i: code_sort_key(str(i.get("code", "")))):
+            verdict = str(item.get("verdict", ""))
+            rows.append(
+                [
+                    agency.id,
+                    agency.name,
+                    _text(agency.province),
+                    _text(agency.district),
+                    AGENCY_TYPE_TH.get(agency.agency_type, agency.agency_type),
+                    agency.agency_type,
+                    str(item.get("code", "")),
+                    _text(str(item.get("title") or "")),
+                    VERDICT_TH.get(verdict, verdict),
+                    verdict,
+                    _text("\n".join(str(r) for r in item.get("reasons") or [])),
+                    _text("\n".join(str(u) for u in item.get("urls") or [])),
+                    _text(_found_url(item)),
+                ]
+            )
+    return rows
+
+
 def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
-    """Write DIR/summary.xlsx: สรุปหน่วยงาน, ตารางผล, รายข้อ, ต่ำกว่าเกณฑ์, การเปลี่ยนแปลง, ผู้ตรวจกำหนดผล, ปัญหานำเข้า."""
+    """Write DIR/summary.xlsx, one sheet per view; 'รายข้อ' is the tidy table of one row per agency × item.
+
+    Sheets: สรุปหน่วยงาน, ตารางผล, สรุปรายข้อ, รายข้อ, ต่ำกว่าเกณฑ์, การเปลี่ยนแปลง, ผู้ตรวจกำหนดผล, ปัญหานำเข้า, ชุดเกณฑ์.
+    """
     prov = scan.province
-    wb = Workbook()
+    wb = new_workbook()
     default = wb.active
     if default is not None:
         wb.remove(default)
@@ -80,6 +167,8 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
              *[cell_int(r[v]) for v in VERDICT_ORDER], trend.get(str(a), ""), str(r["site"]), str(r["error"])]
             for a, r in agencies.iterrows()
         ],
+        freeze="C2",
+        links=["เว็บไซต์"],
     )  # fmt: skip
     codes = [str(c) for c in prov.matrix.columns]
     matrix_ws = _sheet(
@@ -91,12 +180,12 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
              *[VERDICT_TH.get(str(v), "") for v in row]]
             for a, row in prov.matrix.iterrows()
         ],
+        freeze="C2",
     )  # fmt: skip
-    matrix_ws.freeze_panes = "C2"
     _colour_verdicts(matrix_ws, 2, range(4, 4 + len(codes)))
     _sheet(
         wb,
-        "รายข้อ",
+        "สรุปรายข้อ",
         [("ข้อ", 8), ("รายการ", 50), ("ผ่าน (%)", 10), ("ผ่าน", 8), ("เกี่ยวข้อง", 10), ("ไม่ผ่าน", 8), ("เสี่ยง", 8)],
         [
             [str(c), str(r["title"]), _score(r["pass_rate"]), cell_int(r["passed"]), cell_int(r["applicable"]),
@@ -104,6 +193,10 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
             for c, r in prov.items.iterrows()
         ],
     )  # fmt: skip
+    item_rows_ws = _sheet(
+        wb, ITEM_ROWS_SHEET, ITEM_ROWS_HEADERS, _item_rows(scan), freeze="C2", links=["URL ที่ส่ง", "URL ที่พบบนเว็บไซต์"]
+    )
+    _colour_verdicts(item_rows_ws, 2, (9,))
     _sheet(
         wb,
         f"ต่ำกว่า {PASS_LINE:g} คะแนน",
@@ -114,6 +207,7 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
              cell_int(agencies.at[a, "at_risk"])]
             for a in prov.under_line
         ],
+        freeze="C2",
     )  # fmt: skip
     change_rows: list[list[Value]] = []
     if scan.changes is not None:
@@ -152,6 +246,7 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
              "ใช่ – ทบทวน" if s.evidence_changed else ""]
             for s in scan.overrides
         ],
+        freeze="C2",
     )  # fmt: skip
     _colour_verdicts(overrides_ws, 2, (4, 5))
     _sheet(wb, "ปัญหานำเข้า", [("ปัญหา", 140)], [[p] for p in scan.problems])
@@ -162,6 +257,4 @@ def write_province_xlsx(scan: ScanOutcome, out_path: Path) -> None:
         [[rid, RULESET_STATUS_TH.get(st, st), n, cav] for rid, st, cav, n in scan.rulesets_used()],
     )
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(out_path)
+    save_workbook(wb, out_path)

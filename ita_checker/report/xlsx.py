@@ -5,14 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ita_checker.models import VERDICT_LOOK
 from ita_checker.report.view import AgencyReport, ItemView, Link, build_agency_report
+from ita_checker.report.xlsx_style import (
+    HEADER_FONT,
+    WRAP_TOP,
+    new_workbook,
+    print_setup,
+    save_workbook,
+    set_link,
+    style_header,
+    thai_font,
+)
 
 SUMMARY_SHEET = "สรุป"
 ITEMS_SHEET = "รายข้อ"
@@ -31,13 +40,12 @@ ITEM_HEADERS: tuple[tuple[str, float], ...] = (
     ("URL ที่แนะนำ", 40),
 )
 SUMMARY_HEADERS: tuple[tuple[str, float], ...] = (("หัวข้อ", 30), ("ค่า", 50), ("รหัส (EN)", 18))
+URLS_COLUMN = 1 + [title for title, _ in ITEM_HEADERS].index("URL ที่ส่ง")
+SUGGESTED_COLUMN = 1 + [title for title, _ in ITEM_HEADERS].index("URL ที่แนะนำ")
 
 # Fill colour and font colour per verdict (same palette as the HTML report).
 VERDICT_FILL: dict[str, tuple[str, str]] = {v: (look.fill, look.ink) for v, look in VERDICT_LOOK.items()}
 
-HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
-HEADER_FONT = Font(bold=True)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 MAX_CELL_CHARS = 32767
 
 
@@ -66,6 +74,11 @@ def _lines(values: list[str]) -> str:
 
 def _links(values: list[Link]) -> str:
     return "\n".join(link.text for link in values)
+
+
+def _first_href(values: list[Link]) -> str | None:
+    """The link a cell of several URLs opens: the first safe one (a cell holds one hyperlink)."""
+    return next((link.href for link in values if link.href), None)
 
 
 def _evidence_text(item: ItemView) -> str:
@@ -102,16 +115,15 @@ def _reasons_text(item: ItemView) -> str:
 def _fill_for(verdict: str) -> tuple[PatternFill, Font]:
     fill_hex, font_hex = VERDICT_FILL[verdict]
     fill = PatternFill(fill_type="solid", start_color=fill_hex, end_color=fill_hex)
-    return fill, Font(bold=True, color=font_hex)
+    return fill, thai_font(bold=True, color=font_hex)
 
 
 def _write_header(ws: Worksheet, headers: tuple[tuple[str, float], ...]) -> None:
-    for column, (title, width) in enumerate(headers, start=1):
-        cell = set_cell(ws, 1, column, title)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        ws.column_dimensions[get_column_letter(column)].width = width
+    for column, (title, _) in enumerate(headers, start=1):
+        set_cell(ws, 1, column, title)
+    style_header(ws, headers)
     ws.freeze_panes = "A2"
+    print_setup(ws)
 
 
 def _write_summary(ws: Worksheet, report: AgencyReport) -> None:
@@ -133,7 +145,9 @@ def _write_summary(ws: Worksheet, report: AgencyReport) -> None:
     row = 2
     for label, value, code in rows:
         set_cell(ws, row, 1, label).font = HEADER_FONT
-        set_cell(ws, row, 2, value)
+        value_cell = set_cell(ws, row, 2, value)
+        if label == "เว็บไซต์":
+            set_link(value_cell, report.site.href)
         set_cell(ws, row, 3, code)
         row += 1
     for count in report.counts:
@@ -172,11 +186,11 @@ def _write_items(ws: Worksheet, report: AgencyReport) -> None:
             item.fix_hint,
             _links(item.suggested_urls),
         )
-        for column, value in enumerate(values, start=1):
-            set_cell(ws, row, column, value)
+        cells = [set_cell(ws, row, column, value) for column, value in enumerate(values, start=1)]
+        set_link(cells[URLS_COLUMN - 1], _first_href(item.urls))
+        set_link(cells[SUGGESTED_COLUMN - 1], _first_href(item.suggested_urls))
         fill, font = _fill_for(item.verdict)
-        for column in (3, 4):
-            cell = ws.cell(row=row, column=column)
+        for cell in cells[2:4]:  # ผล, ผล (EN)
             cell.fill = fill
             cell.font = font
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ITEM_HEADERS))}{max(1, len(report.items) + 1)}"
@@ -184,7 +198,7 @@ def _write_items(ws: Worksheet, report: AgencyReport) -> None:
 
 def write_agency_report_xlsx(report: AgencyReport, out_path: Path) -> None:
     """Write a prepared view model to an XLSX file."""
-    wb = Workbook()
+    wb = new_workbook()
     summary_ws = wb.active
     if summary_ws is None:  # a fresh Workbook always has one sheet
         summary_ws = wb.create_sheet()
@@ -192,9 +206,7 @@ def write_agency_report_xlsx(report: AgencyReport, out_path: Path) -> None:
     _write_summary(summary_ws, report)
     _write_items(wb.create_sheet(ITEMS_SHEET), report)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = out_path.with_name(out_path.name + ".tmp")
-    wb.save(tmp_path)
-    tmp_path.replace(out_path)
+    save_workbook(wb, out_path)
 
 
 def write_agency_xlsx(result: dict[str, Any], out_path: Path) -> None:
