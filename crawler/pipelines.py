@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import FetchedItem, LinkEdge
-from ita_checker.store.blobs import Store
+from ita_checker.store.blobs import FetchRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -54,4 +54,31 @@ class StorePipeline:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_ERROR_REASON))
             raise DropItem(f"store write failed: {exc}") from exc
         self.crawler.stats.inc_value(f"ita/fetch/{item.record.fail_class or 'ok'}")
+        log_fetch(item.record)
         return item
+
+
+def log_fetch(rec: FetchRecord) -> None:
+    """One crawl.log line per URL tried: status or failure class, size, time, how and why it was fetched."""
+    how = "".join((" browser" if rec.via_browser else "", " not-modified" if rec.not_modified else ""))
+    if rec.fail_class is None:
+        log.info(
+            "fetch %s %s %sB %sms [%s%s] %s",
+            rec.status,
+            (rec.content_type or "-").split(";")[0],
+            rec.size if rec.size is not None else "-",
+            rec.elapsed_ms if rec.elapsed_ms is not None else "-",
+            rec.source,
+            how,
+            rec.url,
+        )
+    else:
+        log.info(
+            "fail %s (status %s) [%s%s] %s: %s",
+            rec.fail_class,
+            rec.status if rec.status is not None else "-",
+            rec.source,
+            how,
+            rec.url,
+            (rec.detail or "")[:200],
+        )

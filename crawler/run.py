@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -43,6 +44,7 @@ def build_settings(job: CrawlJob) -> Settings:
     return s
 
 
+QUIET_LOGGERS = ("scrapy.middleware", "scrapy.extensions.telnet", "scrapy.addons")
 EXIT_ORPHANED = 4  # the checker that started us died
 PARENT_POLL_S = 0.5
 ORPHAN_GRACE_S = 2.0
@@ -71,6 +73,8 @@ def main(argv: list[str]) -> int:
         return 2
     job = CrawlJob.from_json(Path(argv[0]).read_text(encoding="utf-8"))
     process = CrawlerProcess(build_settings(job))
+    for noisy in QUIET_LOGGERS:  # component lists and telnet banners say nothing about this agency's crawl
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     crawler = process.create_crawler(AgencySpider)
     process.crawl(crawler, job=job)
     threading.Thread(target=_stop_when_orphaned, args=(process, os.getppid()), daemon=True).start()

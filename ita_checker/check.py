@@ -28,6 +28,7 @@ from ita_checker.rules.engine import judge_item
 from ita_checker.rules.loader import RuleSet, find_ruleset, get_ruleset
 from ita_checker.scoring.agency import summary
 from ita_checker.store.blobs import FetchRecord, Store
+from ita_checker.text import clock
 
 log = logging.getLogger("ita_checker.check")
 
@@ -90,7 +91,7 @@ def load_inputs(opts: CheckOptions) -> tuple[RuleSet, SubmissionForm | None]:
 
 def default_out_dir(site: str) -> Path:
     host = re.sub(r"[^A-Za-z0-9.-]+", "_", urlparse(site).netloc) or "site"
-    return Path("outputs") / f"{host}-{time.strftime('%Y%m%d-%H%M%S')}"
+    return Path("outputs") / f"{host}-{clock.stamp()}"
 
 
 def _attach_screenshots(

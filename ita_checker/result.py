@@ -8,13 +8,14 @@ import os
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import jsonschema
+
+from ita_checker.text import clock
 
 SCHEMA_ID = "ita-checker/result/v1"
 
@@ -78,7 +79,7 @@ def new_result(
         "ruleset": ruleset,
         "ruleset_status": ruleset_status,
         "ruleset_caveat": ruleset_caveat,
-        "checked_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "checked_at": clock.iso_now(),
         "run_id": run_id,
         "mode": mode,
         "summary": dict(summary),

@@ -42,6 +42,7 @@ class AgencySpider(scrapy.Spider):
         self.docs_scheduled = 0
         self.seen: set[str] = set()
         self.query_variants: dict[str, int] = {}
+        self.skipped: dict[str, int] = {}  # URLs left out per limit (max_pages, max_documents, trap)
         self.topic_keys = {kw for kws in job.topics.values() for kw in kws}
 
     # --- requests -------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ class AgencySpider(scrapy.Spider):
             url = self._clean(urljoin(response.url, raw.decode("utf-8", "replace").replace("&amp;", "&")))
             if url is None or url in self.seen or not self._same_host(url):
                 continue
-            if self.pages_scheduled >= self.job.max_pages or self._trap(url):
+            if self._over_page_budget(url):
                 break
             self.seen.add(url)
             self.pages_scheduled += 1
@@ -222,7 +223,7 @@ class AgencySpider(scrapy.Spider):
             # The edge is recorded even when the page was already fetched by another path, so the item's
             # bundle does not depend on crawl order.
             yield LinkEdge(parent=here, child=url, anchor=link.text)
-            if url in self.seen or self.docs_scheduled >= self.job.max_documents:
+            if url in self.seen or self._over_document_budget(url):
                 continue
             self.seen.add(url)
             self.docs_scheduled += 1
@@ -234,7 +235,7 @@ class AgencySpider(scrapy.Spider):
         docs = [u for ln in doc.content_links if (u := self._clean(ln.href)) and is_document_url(u)][:WRAPPED_DOCS]
         for url in docs:
             yield LinkEdge(parent=here, child=url, anchor="")
-            if url in self.seen or self.docs_scheduled >= self.job.max_documents:
+            if url in self.seen or self._over_document_budget(url):
                 continue
             self.seen.add(url)
             self.docs_scheduled += 1
@@ -252,7 +253,7 @@ class AgencySpider(scrapy.Spider):
             topical = bool(contains_any(match_key(link.text), self.topic_keys))
             if is_document_url(url):
                 wanted = topical or (ita_page and link.href in content)
-                if not wanted or self.docs_scheduled >= self.job.max_documents:
+                if not wanted or self._over_document_budget(url):
                     continue
                 self.seen.add(url)
                 self.docs_scheduled += 1
@@ -260,7 +261,7 @@ class AgencySpider(scrapy.Spider):
                 continue
             if not self._same_host(url) or depth + 1 > self.job.max_depth:
                 continue
-            if self.pages_scheduled >= self.job.max_pages or self._trap(url):
+            if self._over_page_budget(url):
                 continue
             self.seen.add(url)
             self.pages_scheduled += 1
@@ -279,6 +280,40 @@ class AgencySpider(scrapy.Spider):
     def _same_host(self, url: str) -> bool:
         host = (urlparse(url).hostname or "").lower()
         return host == self.site_host or host.removeprefix("www.") == self.site_host.removeprefix("www.")
+
+    def _over_document_budget(self, url: str) -> bool:
+        if self.docs_scheduled < self.job.max_documents:
+            return False
+        self._skipped("max_documents", url, f"max_documents={self.job.max_documents} reached")
+        return True
+
+    def _over_page_budget(self, url: str) -> bool:
+        if self.pages_scheduled >= self.job.max_pages:
+            self._skipped("max_pages", url, f"max_pages={self.job.max_pages} reached")
+            return True
+        if self._trap(url):
+            self._skipped(
+                "trap", url, f"more than {MAX_QUERY_VARIANTS_PER_PATH} query variants of {urlparse(url).path}"
+            )
+            return True
+        return False
+
+    def _skipped(self, kind: str, url: str, why: str) -> None:
+        """Count a URL left out by a budget or trap limit; say so in crawl.log the first time per kind."""
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
+        if self.skipped[kind] == 1:
+            self.logger.info("budget: %s; not fetching %s and further URLs of this kind", why, url)
+
+    def closed(self, reason: str) -> None:
+        """The run's summary line in crawl.log: how it ended and what the limits left out."""
+        left_out = ", ".join(f"{k}={n}" for k, n in sorted(self.skipped.items())) or "none"
+        self.logger.info(
+            "crawl finished (%s): %d pages and %d documents scheduled; left out by limits: %s",
+            reason,
+            self.pages_scheduled,
+            self.docs_scheduled,
+            left_out,
+        )
 
     def _trap(self, url: str) -> bool:
         p = urlparse(url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from rich.console import Console
 from ita_checker.errors import InputError, StorageError
 from ita_checker.interrupts import EXIT_INTERRUPTED, Interrupted, handling_signals
 from ita_checker.models import VERDICT_LOOK
+from ita_checker.text import clock
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -26,7 +26,7 @@ def fail_input(exc: InputError) -> None:
 
 
 def fail_internal(exc: BaseException) -> None:
-    log_path = Path("outputs") / f"error-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    log_path = Path("outputs") / f"error-{clock.stamp()}.log"
     try:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")

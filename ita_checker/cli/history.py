@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,9 +11,10 @@ from rich.table import Table
 from ita_checker.cli.common import console, guarded
 from ita_checker.cli.options import db_option, store_option
 from ita_checker.models import VERDICT_TH
+from ita_checker.text import clock
 
 if TYPE_CHECKING:
-    from ita_checker.store.history import History
+    from ita_checker.store.history import History, ScanRun
 
 
 def _history(store_dir: Path, db_url: str | None) -> History:
@@ -22,6 +22,43 @@ def _history(store_dir: Path, db_url: str | None) -> History:
 
     history: History = guarded(open_history, store_dir, db_url)
     return history
+
+
+SCAN_STATUS_TH = {
+    "running": "กำลังทำ",
+    "done": "เสร็จ",
+    "partial": "เสร็จบางส่วน",
+    "interrupted": "ถูกขัดจังหวะ",
+}
+
+
+def history_table(runs: list[ScanRun]) -> Table:
+    """One row per scan that fits 80 columns: short Thai headers that never wrap, B.E. dates in Bangkok time."""
+    t = Table(
+        title="ประวัติการสแกน / scan history",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        header_style="bold underline",
+    )
+    t.add_column("รอบสแกน", no_wrap=True)
+    t.add_column("ปี", no_wrap=True)
+    t.add_column("เริ่ม", no_wrap=True)
+    t.add_column("สถานะ", no_wrap=True)
+    t.add_column("ตรวจแล้ว", no_wrap=True, justify="right")
+    t.add_column("ผิดพลาด", no_wrap=True, justify="right")
+    t.add_column("เฉลี่ย", no_wrap=True, justify="right")
+    for r in runs:
+        t.add_row(
+            r.scan_id,
+            str(r.year),
+            clock.format_be(r.started_at, short_year=True),
+            SCAN_STATUS_TH.get(r.status, r.status),
+            f"{r.done}/{r.agencies}",
+            str(r.errors),
+            "–" if r.mean_score is None else f"{r.mean_score:.1f}",
+        )
+    return t
 
 
 @click.command()
@@ -35,24 +72,9 @@ def history(store_dir: Path, db_url: str | None, year: int | None) -> None:
         runs = h.runs(year)
     finally:
         h.close()
-    t = Table(title="ประวัติการสแกน / scan history")
-    t.add_column("scan id", no_wrap=True)
-    for col in ("ปี", "เริ่ม", "สถานะ", "หน่วยงาน", "ตรวจแล้ว", "ผิดพลาด", "คะแนนเฉลี่ย"):
-        t.add_column(col)
-    t.add_column("ผลลัพธ์", overflow="fold")
-    for r in runs:
-        t.add_row(
-            r.scan_id,
-            str(r.year),
-            time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started_at)),
-            r.status,
-            str(r.agencies),
-            str(r.done),
-            str(r.errors),
-            "–" if r.mean_score is None else f"{r.mean_score:g}",
-            r.out_dir,
-        )
-    console.print(t)
+    console.print(history_table(runs))
+    for r in runs:  # the folders on their own lines: a path in a table column would squeeze the Thai words
+        console.print(f"  {r.scan_id}: {r.out_dir}", soft_wrap=True, highlight=False)
     if not runs:
         console.print("ยังไม่มีการสแกน / no scans recorded")
 

@@ -26,7 +26,7 @@ class CrawlJob:
     obey_robots: bool = True
     timeout_s: float = 20.0
     max_bytes: int = 25 * 1024 * 1024
-    log_level: str = "WARNING"
+    log_level: str = "INFO"  # crawl.log: one line per URL tried, the budget decisions, failures
     browser: str = "auto"  # auto: only pages that need it | always | never
     max_browser_pages: int = 40
     sitemap: bool = True

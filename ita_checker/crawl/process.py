@@ -90,6 +90,7 @@ def run_crawl(
         fh.write(job.to_json())
         job_path = Path(fh.name)
     env = dict(os.environ, PYTHONUNBUFFERED="1", TLDEXTRACT_CACHE=str(job.store_dir / "tldextract"))
+    env.setdefault("TZ", "Asia/Bangkok")  # crawl.log timestamps in the time the reviewers read
 
     t0 = time.monotonic()
     try:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ita_checker.errors import InputError
+from ita_checker.inputs.archives import FORM_LIMITS, ArchiveRefused, check_archive
 
 HEADER_SCAN_ROWS = 16  # the header row may follow up to 15 title/banner rows
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -182,6 +183,15 @@ def unreadable(path: Path, kind: str, exc: BaseException) -> InputError:
     )
 
 
+def refused(path: Path, exc: ArchiveRefused) -> InputError:
+    return InputError(
+        f"ไม่อ่านไฟล์ {path}: {exc.thai} (อาจเป็นไฟล์อันตรายแบบ zip bomb หรือใหญ่เกินแบบฟอร์มจริง) "
+        "กรุณาตรวจสอบไฟล์หรือแบ่งเป็นหลายไฟล์ (ดูขีดจำกัดใน README) / "
+        f"refusing to read {path}: {exc.english}; it may be a zip bomb, or it is far larger than a real form. "
+        "Check the file or split it into smaller files (limits in the README)."
+    )
+
+
 def _sheet_table(path: Path, sheet: object) -> Table:
     if not isinstance(sheet, ReadOnlyWorksheet):
         raise TypeError(f"unexpected sheet type {type(sheet).__name__}")
@@ -194,6 +204,7 @@ def _sheet_table(path: Path, sheet: object) -> Table:
 def _read_xlsx(path: Path) -> list[Table]:
     try:
         # Our own handle: openpyxl leaves the file open when the workbook is damaged.
+        check_archive(path, FORM_LIMITS)  # from the central directory, before anything is inflated
         with warnings.catch_warnings(), path.open("rb") as fh:
             warnings.simplefilter("ignore")
             workbook = load_workbook(fh, read_only=True, data_only=True)
@@ -201,6 +212,8 @@ def _read_xlsx(path: Path) -> list[Table]:
                 return [_sheet_table(path, sheet) for sheet in workbook.worksheets]
             finally:
                 workbook.close()
+    except ArchiveRefused as exc:
+        raise refused(path, exc) from exc
     except Exception as exc:  # openpyxl/zipfile/lxml raise many unrelated types for damaged files
         raise unreadable(path, "Excel .xlsx", exc) from exc
 
@@ -241,7 +254,8 @@ def _read_csv(path: Path) -> Iterator[Table]:
 
 
 def read_tables(path: Path) -> Iterable[Table]:
-    """The tables of an XLSX (one per sheet) or CSV file; InputError for a missing or unusable file."""
+    """The tables of an XLSX (one per sheet) or CSV file; InputError for a missing or unusable file, or an XLSX
+    over the ``FORM_LIMITS`` of ``archives`` (zip bomb guard)."""
     if not path.exists():
         raise InputError(f"ไม่พบไฟล์ {path} / file not found: {path}")
     if not path.is_file():

@@ -27,6 +27,7 @@ from ita_checker.scan.local import (
 from ita_checker.scan.outcome import AgencyOutcome, ScanOutcome
 from ita_checker.scan.workqueue import WorkQueue
 from ita_checker.store.history import History
+from ita_checker.text import clock
 
 log = logging.getLogger("ita_checker.scan.distributed")
 
@@ -90,7 +91,7 @@ def current_scan_id(client: redis.Redis, opts: WorkerOptions) -> str:
     if opts.scan_id:
         return opts.scan_id
     key = f"ita:current:{opts.scan.year}:{_registry_digest(opts.scan)}"
-    fresh = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+    fresh = clock.stamp() + "-" + secrets.token_hex(2)
     client.set(key, fresh, nx=True)
     return str(client.get(key) or fresh)
 
@@ -151,7 +152,7 @@ def _outcomes(history: History, scan_id: str, reg: Registry) -> list[AgencyOutco
 def run_worker(opts: WorkerOptions) -> WorkerReport:
     """Work on the shared scan until every agency is done; the last worker standing writes the province reports."""
     t0 = time.monotonic()
-    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    started = clock.iso_now()
     sopts = opts.scan
     reg = read_registry(sopts.registry, sopts.submissions)
     sopts.out_dir.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from ita_checker.scan.outcome import AgencyOutcome, OverrideState, ProgressFn, S
 from ita_checker.scoring.agency import is_scored
 from ita_checker.scoring.province import AgencyEntry, summarize
 from ita_checker.store.history import History
+from ita_checker.text import clock
 
 log = logging.getLogger("ita_checker.scan.local")
 
@@ -76,7 +77,7 @@ def _scan_state(opts: ScanOptions) -> tuple[str, bool]:
         same_year = state.get("year") == opts.year and isinstance(state.get("scan_id"), str)
         if same_year and (opts.resume or state.get("status") != "done"):
             return str(state["scan_id"]), True
-    return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2), False
+    return clock.stamp() + "-" + secrets.token_hex(2), False
 
 
 def _write_state(opts: ScanOptions, scan_id: str, status: str) -> None:
@@ -252,7 +253,7 @@ def run_scan(opts: ScanOptions, on_progress: ProgressFn | None = None) -> ScanOu
     Raises InputError only when the registry (or overrides/submissions file) cannot be used at all.
     """
     t0 = time.monotonic()
-    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    started = clock.iso_now()
     reg = read_registry(opts.registry, opts.submissions)
     if not reg.agencies:
         raise InputError(no_agencies_message(opts.registry, reg.problems))
@@ -355,6 +356,7 @@ def finalize(
         paths=paths,
         started_at=started,
         duration_s=time.monotonic() - t0,
+        province_trend=history.province_trend(scan_id),
     )
     write_json_atomic(paths["summary"], summary_document(outcome))
     write_province_html(outcome, paths["html"])

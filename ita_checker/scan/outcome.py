@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ita_checker.inputs.overrides import Override
 from ita_checker.inputs.registry import Agency
 from ita_checker.scoring.province import ProvinceSummary
-from ita_checker.store.history import Diff
+from ita_checker.store.history import Diff, ProvincePoint
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class ScanOutcome:
     paths: dict[str, Path]
     started_at: str
     duration_s: float
+    province_trend: list[ProvincePoint] = field(default_factory=list)  # mean score per recorded scan, oldest first
 
     @property
     def internal_errors(self) -> int:

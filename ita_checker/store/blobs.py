@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_checker.errors import StorageError
+from ita_checker.text import clock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -94,7 +95,7 @@ class Store:
 
     # runs
     def begin_run(self, *, agency: str, site: str, meta: dict[str, Any] | None = None) -> str:
-        run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        run_id = clock.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.db.execute(
             "INSERT INTO runs(run_id, agency, site, started_at, meta) VALUES (?,?,?,?,?)",
             (run_id, agency, site, time.time(), json.dumps(meta or {}, ensure_ascii=False)),

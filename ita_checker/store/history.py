@@ -38,6 +38,16 @@ class ScanRun:
 
 
 @dataclass(frozen=True)
+class ProvincePoint:
+    """The province's mean score in one recorded scan (scored agencies only; unreachable sites have no score)."""
+
+    scan_id: str
+    started_at: float  # epoch seconds
+    mean_score: float
+    scored: int
+
+
+@dataclass(frozen=True)
 class Change:
     """One agency item whose (damped) verdict differs between two scans."""
 
@@ -400,6 +410,21 @@ class History:
         with self.engine.connect() as c:
             rows = c.execute(q).all()
         return [(str(s), float(v)) for s, v in rows][-limit:]
+
+    def province_trend(self, scan_id: str, limit: int = 12) -> list[ProvincePoint]:
+        """Mean score per scan of the same year up to ``scan_id``, oldest first (as ``trend`` for one agency)."""
+        current = self.get_run(scan_id)
+        r, a = scan_runs.c, scan_agencies.c
+        q = (
+            sa.select(r.scan_id, r.started_at, sa.func.avg(a.score), sa.func.count(a.score))
+            .select_from(scan_runs.join(scan_agencies, a.scan_id == r.scan_id))
+            .where(r.year == current.year, a.score.is_not(None), r.started_at <= current.started_at)
+            .group_by(r.scan_id, r.started_at)
+            .order_by(r.started_at, r.scan_id)
+        )
+        with self.engine.connect() as c:
+            rows = c.execute(q).all()
+        return [ProvincePoint(str(s), float(t), round(float(m), 2), int(n)) for s, t, m, n in rows][-limit:]
 
     # reviewer overrides
     def replace_overrides(self, year: int, overrides: Iterable[Override]) -> None:
