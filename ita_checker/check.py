@@ -17,6 +17,7 @@ from ita_checker.crawl.netguard import Guard
 from ita_checker.crawl.process import run_crawl
 from ita_checker.errors import BlockedTarget, InputError, StorageError
 from ita_checker.extract.evidence import EvidenceIndex, build_index
+from ita_checker.extract.navigation import LinkGraph, clicks_to, link_graph
 from ita_checker.inputs.submissions import SubmissionForm, read_submissions
 from ita_checker.interrupts import checkpoint
 from ita_checker.models import AgencyType
@@ -115,6 +116,17 @@ def _attach_screenshots(
     if not chromium_available() and len(shots) < len(wanted):
         return ["ไม่มีภาพหน้าจอหลักฐาน: ไม่พบเบราว์เซอร์ chromium (ติดตั้งด้วย scripts/setup.sh)"]
     return []
+
+
+def add_navigation(items: list[dict[str, Any]], graph: LinkGraph, *, home: str) -> None:
+    """Give each item's ``found_on_site`` the link texts that lead to it from the home page (``path``): the
+    explanation an agency writes in the form's คำอธิบาย column."""
+    targets = [str(it["found_on_site"]["url"]) for it in items if it.get("found_on_site")]
+    paths = clicks_to(graph, home, targets)
+    for it in items:
+        found = it.get("found_on_site")
+        if found and found["url"] in paths:
+            found["path"] = paths[found["url"]]
 
 
 def run_check(opts: CheckOptions, progress: Progress | None = None) -> CheckRun:
@@ -241,6 +253,7 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
             items.append(judge_item(rule, index, fy=opts.year, agency_type=opts.agency_type, submitted=urls))
         lap("rules_s")
         fetches = store.fetches(run_id)
+        add_navigation(items, link_graph(fetches, store.edges(run_id)), home=site)
         if opts.screenshots:
             if progress is not None:
                 progress("screenshots", {})
