@@ -16,6 +16,7 @@ from ita_checker.crawl.job import CrawlJob
 from ita_checker.crawl.netguard import Guard
 from ita_checker.crawl.process import run_crawl
 from ita_checker.errors import BlockedTarget, InputError, StorageError
+from ita_checker.extract.dispatch import sniff_kind
 from ita_checker.extract.evidence import EvidenceIndex, build_index
 from ita_checker.extract.navigation import LinkGraph, clicks_to, link_graph
 from ita_checker.inputs.submissions import SubmissionForm, read_submissions
@@ -59,10 +60,11 @@ class CheckRun:
     out_dir: Path
     duration_s: float
     paths: dict[str, Path] = field(default_factory=dict)
+    pdf: bool = True  # also print report.pdf
 
     def write(self) -> dict[str, Path]:
-        """Write result.json, report.html and report.xlsx once, atomically each."""
-        self.paths = write_outputs(self.result, self.out_dir)
+        """Write result.json, report.html, report.xlsx, submission-form.xlsx (and report.pdf), atomically each."""
+        self.paths = write_outputs(self.result, self.out_dir, pdf=self.pdf)
         return self.paths
 
 
@@ -116,6 +118,11 @@ def _attach_screenshots(
     if not chromium_available() and len(shots) < len(wanted):
         return ["ไม่มีภาพหน้าจอหลักฐาน: ไม่พบเบราว์เซอร์ chromium (ติดตั้งด้วย scripts/setup.sh)"]
     return []
+
+
+def is_file(rec: FetchRecord) -> bool:
+    """A fetched file (PDF, Word, Excel, image), whatever led to it: submitted and discovered PDFs count too."""
+    return sniff_kind(b"", rec.content_type, rec.final_url or rec.url) not in ("html", "text")
 
 
 def add_navigation(items: list[dict[str, Any]], graph: LinkGraph, *, home: str) -> None:
@@ -275,8 +282,8 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
         items=items,
         summary=summary(items, rs.id, site_unreachable=not any(f.ok for f in fetches)),
         crawl={
-            "pages_fetched": sum(1 for f in fetches if f.ok and f.source != "linked"),
-            "documents_fetched": sum(1 for f in fetches if f.ok and f.source == "linked"),
+            "pages_fetched": sum(1 for f in fetches if f.ok and not is_file(f)),
+            "documents_fetched": sum(1 for f in fetches if f.ok and is_file(f)),
             "errors": sum(1 for f in fetches if not f.ok),
             "duration_s": round(crawl.duration_s, 2),
             "not_modified": sum(1 for f in fetches if f.not_modified),
@@ -285,4 +292,4 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
         timings=timings,
         notes=notes,
     )
-    return CheckRun(result=result, out_dir=out_dir, duration_s=time.monotonic() - t0)
+    return CheckRun(result=result, out_dir=out_dir, duration_s=time.monotonic() - t0, pdf=opts.pdf)

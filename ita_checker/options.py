@@ -24,6 +24,7 @@ class CrawlSettings:
     obey_robots: bool = True  # --ignore-robots
     browser: str = "auto"  # --browser auto|always|never
     screenshots: bool = True  # --screenshots/--no-screenshots
+    pdf: bool = True  # --pdf/--no-pdf: report.pdf, the printable letter (needs chromium)
     timeout_s: float = 20.0  # --timeout, per request
     crawl_timeout_s: float = 1800.0
 

@@ -108,7 +108,11 @@ def test_html_content(html_path):
     assert "โปรแกรม: ไม่พบข้อมูล" in ov["title"]
     assert soup.select_one('tr[data-id="A4"] .status-flag').get_text() == "ผิดพลาดภายใน"
     assert soup.select_one('tr[data-id="A4"] th a') is None  # no report to drill into
-    assert soup.select_one('tr[data-id="A1"] .col-trend').get_text(strip=True) == "80 → 90 ▲"
+    trend = soup.select_one('tr[data-id="A1"] .col-trend')
+    assert trend.select_one(".trend-delta").get_text() == "▲ +10"
+    assert trend.select_one("svg.spark")["aria-label"] == (
+        "แนวโน้มคะแนน 2 รอบ: s1 80, 15 ม.ค. 2569 02:00 น. 90 (เพิ่มขึ้น +10 จากรอบก่อน)"
+    )
     assert [r["data-code"] for r in soup.select("#changes tr.change")] == ["O9"]
     assert "หลักฐานเปลี่ยนไป" in soup.select_one("#overrides").get_text()
     assert "แถว 8 คอลัมน์ C" in soup.select_one(".problems").get_text()

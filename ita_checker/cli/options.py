@@ -109,6 +109,8 @@ _CRAWL_OPTIONS: list[Callable[[F], F]] = [
                  help="ใช้ Chromium กับหน้าที่สร้างด้วย JavaScript / browser for script-built pages"),
     click.option("--screenshots/--no-screenshots", default=DEFAULTS.screenshots, show_default=True,
                  help="ภาพหน้าจอหลักฐาน / evidence screenshots"),
+    click.option("--pdf/--no-pdf", default=DEFAULTS.pdf, show_default=True,
+                 help="report.pdf หนังสือแจ้งผลพิมพ์ได้ (ต้องมี chromium) / the printable A4 letter"),
     click.option("--timeout", "timeout_s", type=click.FloatRange(0.1, 3600), default=DEFAULTS.timeout_s,
                  show_default=True, help="วินาทีต่อคำขอ / seconds per request"),
     click.option("--ignore-robots", is_flag=True, help="ไม่ทำตาม robots.txt ขณะสำรวจ (URL ที่ส่งมาตรวจเสมอ)"),
@@ -123,7 +125,7 @@ def crawl_options(fn: F) -> F:
 
 
 CRAWL_PARAMS = ("allow_private", "allowed_hosts", "ruleset", "store_dir", "max_pages", "no_ocr", "browser",
-                "screenshots", "timeout_s", "ignore_robots")  # fmt: skip
+                "screenshots", "pdf", "timeout_s", "ignore_robots")  # fmt: skip
 
 
 def crawl_settings(params: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +140,7 @@ def crawl_settings(params: dict[str, Any]) -> dict[str, Any]:
         "ocr": not p["no_ocr"],
         "browser": p["browser"],
         "screenshots": p["screenshots"],
+        "pdf": p["pdf"],
         "timeout_s": p["timeout_s"],
         "obey_robots": not p["ignore_robots"],
     }

@@ -1,1 +1,1 @@
-"""Reports built from result dicts: per-agency HTML page and XLSX workbook."""
+"""Reports built from result dicts: the agency page, workbook, letter (PDF) and form; the province page and workbook."""

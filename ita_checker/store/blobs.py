@@ -157,10 +157,13 @@ class Store:
         return self._records(cur)
 
     def fetch_counts(self, run_id: str) -> tuple[int, int, int]:
-        """(pages, documents, failures) recorded so far in the run: the progress display while it crawls."""
+        """(pages, documents, failures) recorded so far in the run: the progress display while it crawls (a
+        document is any body that is not HTML or text, however it was found)."""
+        ctype = "COALESCE(content_type, 'text/html')"
+        page = f"({ctype} LIKE '%html%' OR {ctype} LIKE 'text/%')"
         row = self.db.execute(
-            "SELECT COALESCE(SUM(fail_class IS NULL AND source != 'linked'), 0),"
-            " COALESCE(SUM(fail_class IS NULL AND source = 'linked'), 0),"
+            f"SELECT COALESCE(SUM(fail_class IS NULL AND {page}), 0),"
+            f" COALESCE(SUM(fail_class IS NULL AND NOT {page}), 0),"
             " COALESCE(SUM(fail_class IS NOT NULL), 0) FROM fetches WHERE run_id=?",
             (run_id,),
         ).fetchone()
