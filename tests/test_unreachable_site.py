@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+from bs4 import BeautifulSoup
 
 from ita_checker.check import CheckOptions, run_check
 from ita_checker.demo.server import SiteConfig, serve
@@ -35,7 +36,15 @@ def test_check_of_a_site_that_answers_nothing_is_not_scored(tmp_path: Path) -> N
     assert summary["score"] is None
     assert "standing" not in summary  # no claim about the 85 line for a site nobody could look at
     validate_result(json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8")))
-    assert "ตรวจไม่ได้" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    html = BeautifulSoup((tmp_path / "out" / "report.html").read_text(encoding="utf-8"), "html.parser")
+    score = html.select_one(".score")
+    assert score is not None
+    assert "ตรวจไม่ได้" in score.get_text()
+    assert "จึงไม่ให้คะแนน" in score.get_text()
+    assert "จาก 100" not in score.get_text()
+    steps = html.select(".fix-list .fix")
+    assert len(steps) == 1  # one thing to fix, the site itself: not one "cannot open" per item
+    assert "เปิดเว็บไซต์ไม่ได้เลยสักหน้า" in steps[0].get_text()
 
 
 def test_scan_counts_an_unreachable_site_apart(tmp_path: Path) -> None:

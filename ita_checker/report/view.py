@@ -181,6 +181,7 @@ class AgencyReport:
     total_items: int
     items: list[ItemView]
     fix_first: list[FixStep]
+    site_unreachable: bool  # the site answered nothing: ตรวจไม่ได้, no score
     crawl: list[tuple[str, str]]
     notes: list[str]
     run_id: str | None
@@ -497,6 +498,26 @@ def _fix_step(item: ItemView, raw: dict[str, Any], *, year: int, discovery: bool
     )
 
 
+SITE_DOWN_TH = (
+    "เปิดเว็บไซต์ไม่ได้เลยสักหน้า จึงยังไม่ได้ตรวจและไม่ให้คะแนน: ตรวจว่าเว็บไซต์เปิดได้จากภายนอก "
+    "(ชื่อโดเมน เซิร์ฟเวอร์ ไฟร์วอลล์) แล้วสั่งตรวจอีกครั้ง"
+)
+
+
+def _site_down_step(site: Link) -> FixStep:
+    """The one thing to fix when the site answered nothing: not 26 copies of the same "cannot open"."""
+    return FixStep(
+        code="",
+        title="ทั้งเว็บไซต์",
+        verdict="unreachable",
+        verdict_th=VERDICT_TH["unreachable"],
+        action_th=SITE_DOWN_TH,
+        url_label_th="เปิดไม่ได้",
+        url=site,
+        resubmit=False,
+    )
+
+
 def _fix_first(items: list[ItemView]) -> list[FixStep]:
     """Not-passing items, most actionable first: a better URL to submit, then by verdict (``FIX_ORDER``)."""
     steps = [it.step for it in items if it.step is not None]
@@ -537,6 +558,7 @@ def build_agency_report(result: dict[str, Any], *, embed_image: ImageEmbedder | 
     agency = result.get("agency", {})
     summary = result.get("summary", {})
     raw_counts = summary.get("counts", {})
+    site = safe_link(str(agency.get("site", "")))
     raw_score = summary.get("score")  # None: the site answered nothing, not scored (ตรวจไม่ได้)
     score = float(raw_score) if raw_score is not None else 0.0
     raw_items = [i for i in result.get("items", []) if isinstance(i, dict)]
@@ -588,7 +610,7 @@ def build_agency_report(result: dict[str, Any], *, embed_image: ImageEmbedder | 
         agency_name=str(agency.get("name", "")),
         agency_type=agency_type,
         agency_type_th=AGENCY_TYPE_TH.get(agency_type, agency_type),
-        site=safe_link(str(agency.get("site", ""))),
+        site=site,
         year=year,
         ruleset=str(result.get("ruleset", "")),
         ruleset_caveat=caveat,
@@ -603,7 +625,10 @@ def build_agency_report(result: dict[str, Any], *, embed_image: ImageEmbedder | 
         counts=counts,
         total_items=len(items),
         items=items,
-        fix_first=_fix_first(items),
+        fix_first=_fix_first(items)
+        if raw_score is not None
+        else [_site_down_step(safe_link(str(agency.get("site", ""))))],
+        site_unreachable=raw_score is None,
         crawl=crawl,
         notes=[thai_text(n) or n for n in _str_list(result.get("notes"))],
         run_id=str(run_id) if run_id is not None else None,
