@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from typing import Any
+from urllib.parse import urlparse
 
+from crawler.resolver import REFUSED
 from ita_checker.crawl.chromium import CHROMIUM_ARGS, chromium_path
+from ita_checker.crawl.egress import proxy_args
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
 
@@ -30,7 +33,10 @@ async def abort_request(request: Any) -> bool:
         return False
     try:
         await asyncio.to_thread(_guard.check, url)
-    except BlockedTarget:
+    except BlockedTarget as exc:
+        host = urlparse(url).hostname
+        if host:
+            REFUSED.setdefault(host.lower(), exc.reason)  # the failed page load is then classified refused_private
         return True
     return False
 
@@ -44,18 +50,22 @@ async def settle(page: Any, timeout_ms: int = 8000) -> None:
         await page.wait_for_load_state("networkidle", timeout=timeout_ms)
 
 
-def browser_settings(*, max_pages_per_context: int = 4) -> dict[str, Any]:
-    """Settings that route requests with ``meta['playwright']`` through chromium; others stay on HTTP."""
+def browser_settings(*, proxy_url: str | None = None, max_pages_per_context: int = 4) -> dict[str, Any]:
+    """Settings that route requests with ``meta['playwright']`` through chromium; others stay on HTTP.
+
+    ``proxy_url`` is the guarded egress proxy (ita_checker.crawl.egress) every browser connection goes through.
+    """
     exe = chromium_path()
     if exe is None:
         return {}
+    args = [*CHROMIUM_ARGS, *(proxy_args(proxy_url) if proxy_url else [])]
     return {
         "DOWNLOAD_HANDLERS": {
             "http": "crawler.browser_handler.GuardedPlaywrightHandler",
             "https": "crawler.browser_handler.GuardedPlaywrightHandler",
         },
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": exe, "headless": True, "args": CHROMIUM_ARGS},
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": exe, "headless": True, "args": args},
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": max_pages_per_context,
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_ABORT_REQUEST": "crawler.browser.abort_request",

@@ -8,6 +8,9 @@ from typing import Any
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from twisted.internet.defer import succeed
 
+from crawler.middlewares import RefusedByGuard
+from ita_checker.crawl.egress import REFUSED_HEADER
+
 NETWORKIDLE_WAIT_S = 8.0  # the wait_for_load_state page method the spider adds (crawler.spiders.agency)
 SLACK_S = 5.0  # page creation, routing, reading the content
 
@@ -51,7 +54,7 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         inner = asyncio.ensure_future(super()._download_request(request, spider))
         self._inflight.add(inner)
         try:
-            return await asyncio.wait_for(inner, deadline)
+            response = await asyncio.wait_for(inner, deadline)
         except TimeoutError as exc:
             raise BrowserTimeoutError(f"browser gave no answer for {request.url} within {deadline:.0f}s") from exc
         except asyncio.CancelledError as exc:
@@ -62,6 +65,10 @@ class GuardedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         finally:
             self._inflight.discard(inner)
             self._crashed.discard(inner)
+        refused = response.headers.get(REFUSED_HEADER)
+        if refused:  # the egress proxy refused the address this name resolved to when the browser connected
+            raise RefusedByGuard(f"{refused.decode('latin-1')} at connect time (browser)")
+        return response
 
     async def _browser_disconnected_callback(self) -> None:
         for task in list(self._inflight):

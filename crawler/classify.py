@@ -60,6 +60,15 @@ def classify_response(response: Any, content_type: str | None) -> tuple[str | No
     return None, None
 
 
+def _refused_at_connect(failure: Failure) -> str | None:
+    """Why the resolver refused the address of the failed request's host (crawler.resolver), if it did."""
+    from crawler.resolver import REFUSED
+
+    request = getattr(failure, "request", None)
+    host = urlparse(str(getattr(request, "url", ""))).hostname or ""
+    return REFUSED.get(host.lower())
+
+
 def classify_failure(failure: Failure) -> tuple[str, str]:
     """Map a download error to a failure class."""
     from crawler.middlewares import RefusedByGuard
@@ -69,6 +78,9 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     text = str(exc)[:300]
     if isinstance(exc, RefusedByGuard):
         return "refused_private", text
+    refused = _refused_at_connect(failure)
+    if refused:  # the resolver or the browser's request filter refused this host (DNS rebinding, sub-request)
+        return "refused_private", refused
     if name == "BrowserCrashedError":
         return "other", f"{name}: {text}"
     if isinstance(exc, terr.DNSLookupError) or name == "CannotResolveHostError":

@@ -13,10 +13,13 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler import resolver
 from crawler import settings as default_settings
 from crawler.browser import browser_settings, configure_guard
 from crawler.pipelines import STORE_ERROR_STAT
 from crawler.spiders.agency import AgencySpider
+from ita_checker.crawl.chromium import chromium_path
+from ita_checker.crawl.egress import EgressProxy
 from ita_checker.crawl.job import CrawlJob
 from ita_checker.crawl.netguard import Guard
 from ita_checker.crawl.process import EXIT_STORE, STORE_ERROR_PREFIX
@@ -35,13 +38,21 @@ def build_settings(job: CrawlJob) -> Settings:
     if not job.polite:
         s.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         s.set("CONCURRENT_REQUESTS_PER_DOMAIN", 16, priority="cmdline")
-    if job.browser != "never":
-        for key, value in browser_settings().items():
+    guard = Guard(allow_private=job.allow_private, allowed_hosts=frozenset(job.allowed_hosts))
+    configure_guard(guard)
+    resolver.configure(guard)
+    if job.browser != "never" and chromium_path() is not None:
+        # Chromium reaches the network only through this proxy, which connects to guard-validated addresses.
+        egress = EgressProxy(guard).start()
+        _EGRESS.append(egress)
+        for key, value in browser_settings(proxy_url=egress.url).items():
             s.set(key, value, priority="cmdline")
         if s.get("PLAYWRIGHT_BROWSER_TYPE"):  # the per-request timeout applies to browser page loads too
             s.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", job.timeout_s * 1000, priority="cmdline")
-    configure_guard(Guard(allow_private=job.allow_private, allowed_hosts=frozenset(job.allowed_hosts)))
     return s
+
+
+_EGRESS: list[EgressProxy] = []  # the browser's proxy, alive as long as this crawler process
 
 
 QUIET_LOGGERS = ("scrapy.middleware", "scrapy.extensions.telnet", "scrapy.addons")

@@ -47,4 +47,5 @@ REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DNS_RESOLVER = "crawler.resolver.GuardedResolver"  # the SSRF guard at connect time (DNS rebinding)
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

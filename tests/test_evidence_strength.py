@@ -168,7 +168,7 @@ def test_found_on_site_is_in_every_item_and_the_result_validates(checked: dict[s
     validate_result(checked)
     assert all("found_on_site" in it for it in checked["items"])
     o3 = _item(checked, "O3")
-    assert o3["found_on_site"] == {"verdict": "pass", "url": o3["found_on_site"]["url"], "submitted": True}
+    assert o3["found_on_site"] == {"verdict": "pass", "url": o3["found_on_site"]["url"], "submitted": True, "path": []}
     assert _item(checked, "O20")["found_on_site"] is None
 
 

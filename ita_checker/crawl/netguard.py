@@ -192,6 +192,24 @@ class Guard:
         if reason is not None:
             raise BlockedTarget(host, reason)
 
+    def resolve_for_connect(self, host: str, port: int) -> str:
+        """The one address to connect to for ``host``: resolved now, every answer validated, the first returned.
+
+        This is the check that holds against DNS rebinding: whatever an earlier ``check`` saw, the connection
+        goes to an address validated at connect time. Raises BlockedTarget (refused) or OSError (DNS failure).
+        """
+        literal = parse_host_ip(host)
+        if literal is not None:
+            addresses = [str(literal)]
+        else:
+            addresses = self.resolver(host)
+            if not addresses:
+                raise OSError(f"no address for {host}")
+        if not (self.allow_private or self._is_allowed(host, port)):
+            for address in addresses:
+                self.check_ip(address, f"{host}:{port}")
+        return addresses[0]
+
     def _host_reason(self, host: str) -> str | None:
         ip = parse_host_ip(host)
         if ip is not None:
@@ -211,6 +229,12 @@ class Guard:
             if reason is not None:
                 return reason
         return None
+
+    def allows_name(self, host: str) -> bool:
+        """Whether ``--allow-host`` names ``host`` on any port (a resolver sees names, not ports; the per-request
+        ``check`` still holds the port)."""
+        name = host.lower().rstrip(".").strip("[]")
+        return any(_split_host_port(entry)[0] == name for entry in self._allowed_set())
 
     def _allowed_set(self) -> frozenset[str]:
         return frozenset(entry.strip().lower() for entry in self.allowed_hosts)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_checker.crawl.chromium import CHROMIUM_ARGS, chromium_path
+from ita_checker.crawl.egress import REFUSED_HEADER, guarded_egress, proxy_args
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
 from ita_checker.interrupts import checkpoint
@@ -62,8 +63,9 @@ def take_screenshots(shots: list[ShotRequest], *, cache_dir: Path, out_dir: Path
             return
         r.continue_()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+    with guarded_egress(guard) as egress, sync_playwright() as p:
+        args = [*CHROMIUM_ARGS, *proxy_args(egress.url)]  # the browser reaches nothing the guard did not validate
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
         try:
             context = browser.new_context(viewport={"width": VIEWPORT_W, "height": VIEWPORT_H})
             context.route("**/*", route)
@@ -72,7 +74,10 @@ def take_screenshots(shots: list[ShotRequest], *, cache_dir: Path, out_dir: Path
                 checkpoint()
                 target = cache_dir / f"{s.sha256}.png"
                 try:
-                    page.goto(s.url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+                    response = page.goto(s.url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+                    if response is not None and response.headers.get(REFUSED_HEADER.lower()):
+                        log.warning("screenshot of %s refused at connect time by the SSRF guard", s.url)
+                        continue  # the proxy's refusal page, not the agency's
                     page.screenshot(path=str(target), timeout=PAGE_TIMEOUT_MS)
                 except PlaywrightError as exc:
                     checkpoint()  # a Ctrl-C in the terminal also closes Chromium: not a failed screenshot
