@@ -147,6 +147,7 @@ def bench_agency(tmp: Path, sections: int, per_section: int, docs: int) -> dict[
                 "peak_rss_mb_children": child_rss / 1024,
                 "timings": res.result["timings"],
                 "not_modified": res.result["crawl"]["not_modified"],
+                "carried_over": "carried_over" in res.result,
             }
     finally:
         srv.stop()
@@ -162,7 +163,19 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--js-pages", type=int, default=30)
     ap.add_argument("--agency-docs", type=int, default=30)
+    ap.add_argument("--only-agency", action="store_true", help="only the one-agency first check vs re-scan")
     args = ap.parse_args()
+    if args.only_agency:
+        with tempfile.TemporaryDirectory(prefix="ita-bench-") as t:
+            a = bench_agency(Path(t), 10, 10, args.agency_docs)
+        for k in ("first", "rescan"):
+            r = a[k]
+            print(
+                f"Agency check {k}: wall {r['wall_s']:.2f} s, CPU {r['cpu_s']:.2f} s, "
+                f"carried over {r['carried_over']}; {r['timings']}"
+            )
+        print(f"Re-scan of unchanged site: wall {a['rescan_wall_ratio']:.2f}, CPU {a['rescan_cpu_ratio']:.2f} of first")
+        return
     with tempfile.TemporaryDirectory(prefix="ita-bench-") as t:
         tmp = Path(t)
         res = {

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from ita_checker.carryover import carried_note, carry_screenshots, evidence_fingerprint, ruleset_digest
 from ita_checker.crawl.job import CrawlJob
 from ita_checker.crawl.netguard import Guard
 from ita_checker.crawl.process import run_crawl
@@ -50,6 +51,7 @@ class CheckOptions(CrawlSettings):
     out_dir: Path | None = None
     resume: bool = True  # continue an interrupted run of the same agency/site/year instead of starting over
     form: SubmissionForm | None = None  # an already-read form (province scans); takes precedence over submissions
+    carry_over: bool = True  # reuse the last result when the evidence is byte-identical (ita_checker.carryover)
 
 
 @dataclass
@@ -123,6 +125,51 @@ def _attach_screenshots(
 def is_file(rec: FetchRecord) -> bool:
     """A fetched file (PDF, Word, Excel, image), whatever led to it: submitted and discovered PDFs count too."""
     return sniff_kind(b"", rec.content_type, rec.final_url or rec.url) not in ("html", "text")
+
+
+def _judging_context(opts: CheckOptions, rs: RuleSet, site: str, form: SubmissionForm | None) -> dict[str, Any]:
+    """What a verdict depends on besides the fetched evidence (ita_checker.carryover)."""
+    return {
+        "site": site,
+        "name": opts.name,
+        "year": opts.year,
+        "agency_type": opts.agency_type,
+        "ruleset": rs.id,
+        "rules": ruleset_digest(rs),
+        "submitted": None if form is None else {r.code: form.urls_for(r.code) for r in rs.rules},
+        "ocr": opts.ocr,
+        "screenshots": opts.screenshots,
+    }
+
+
+def _judge(
+    opts: CheckOptions,
+    rs: RuleSet,
+    form: SubmissionForm | None,
+    store: Store,
+    run_id: str,
+    site: str,
+    progress: Progress | None,
+    lap: Callable[[str], None],
+) -> tuple[list[dict[str, Any]], EvidenceIndex]:
+    """Extract the run's evidence and judge every item (the stages extract and rules, timed by ``lap``)."""
+
+    def extract_tick(done: int, total: int, ocr_documents: int) -> None:
+        if progress is not None:
+            progress("extract", {"done": done, "total": total, "ocr": ocr_documents})
+
+    index = build_index(store, run_id, site=site, ocr=opts.ocr, on_progress=extract_tick)
+    index.topics = {rule.code: rule.topic_terms for rule in rs.rules}
+    lap("extract_s")
+    items = []
+    for done, rule in enumerate(rs.rules):
+        checkpoint()
+        if progress is not None:
+            progress("rules", {"done": done, "total": len(rs.rules)})
+        urls = None if form is None else list(form.urls_for(rule.code))
+        items.append(judge_item(rule, index, fy=opts.year, agency_type=opts.agency_type, submitted=urls))
+    lap("rules_s")
+    return items, index
 
 
 def add_navigation(items: list[dict[str, Any]], graph: LinkGraph, *, home: str) -> None:
@@ -244,52 +291,56 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
         checkpoint()
         lap("crawl_s")
 
-        def extract_tick(done: int, total: int, ocr_documents: int) -> None:
-            if progress is not None:
-                progress("extract", {"done": done, "total": total, "ocr": ocr_documents})
-
-        index = build_index(store, run_id, site=site, ocr=opts.ocr, on_progress=extract_tick)
-        index.topics = {rule.code: rule.topic_terms for rule in rs.rules}
-        lap("extract_s")
-        items = []
-        for done, rule in enumerate(rs.rules):
-            checkpoint()
-            if progress is not None:
-                progress("rules", {"done": done, "total": len(rs.rules)})
-            urls = None if form is None else [u for u in form.urls_for(rule.code)]
-            items.append(judge_item(rule, index, fy=opts.year, agency_type=opts.agency_type, submitted=urls))
-        lap("rules_s")
         fetches = store.fetches(run_id)
-        add_navigation(items, link_graph(fetches, store.edges(run_id)), home=site)
-        if opts.screenshots:
-            if progress is not None:
-                progress("screenshots", {})
-            notes.extend(_attach_screenshots(items, index, guard, store_dir=opts.store_dir, out_dir=out_dir))
-        lap("screenshots_s")
+        edges = store.edges(run_id)
+        fingerprint = evidence_fingerprint(fetches, edges, _judging_context(opts, rs, site, form))
+        previous = (
+            store.result_with_fingerprint(agency=agency_key, site=site, fingerprint=fingerprint)
+            if opts.carry_over
+            else None
+        )
+        if previous is not None:  # byte-identical evidence: no extraction, OCR, rules or screenshots
+            items = previous["items"]
+            carry_screenshots(items, shot_cache=opts.store_dir / "shots", out_dir=out_dir)
+            notes.append(carried_note(previous))
+            log.info("evidence unchanged since %s: result carried over", previous.get("run_id"))
+        else:
+            items, index = _judge(opts, rs, form, store, run_id, site, progress, lap)
+            add_navigation(items, link_graph(fetches, edges), home=site)
+            if opts.screenshots:
+                if progress is not None:
+                    progress("screenshots", {})
+                notes.extend(_attach_screenshots(items, index, guard, store_dir=opts.store_dir, out_dir=out_dir))
+            lap("screenshots_s")
+        result = new_result(
+            agency={"name": opts.name or urlparse(site).netloc, "type": opts.agency_type, "site": site},
+            year=opts.year,
+            ruleset=rs.id,
+            ruleset_status=rs.info.status,
+            ruleset_caveat=rs.caveat_th,
+            run_id=run_id,
+            mode="submissions" if form is not None else "discovery",
+            items=items,
+            summary=summary(items, rs.id, site_unreachable=not any(f.ok for f in fetches)),
+            crawl={
+                "pages_fetched": sum(1 for f in fetches if f.ok and not is_file(f)),
+                "documents_fetched": sum(1 for f in fetches if f.ok and is_file(f)),
+                "errors": sum(1 for f in fetches if not f.ok),
+                "duration_s": round(crawl.duration_s, 2),
+                "not_modified": sum(1 for f in fetches if f.not_modified),
+                "via_browser": sum(1 for f in fetches if f.via_browser),
+            },
+            timings=timings,
+            notes=notes,
+        )
+        if previous is not None:
+            result["carried_over"] = {"from_run": previous.get("run_id"), "checked_at": previous.get("checked_at")}
+        else:
+            stored = {k: v for k, v in result.items() if k != "notes"}  # notes belong to the run, not the verdicts
+            store.save_result(run_id, agency=agency_key, site=site, fingerprint=fingerprint, result=stored)
         store.finish_run(run_id)
     except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error: the run stays resumable
         raise StorageError(opts.store_dir, exc) from exc
     finally:
         store.close()
-    result = new_result(
-        agency={"name": opts.name or urlparse(site).netloc, "type": opts.agency_type, "site": site},
-        year=opts.year,
-        ruleset=rs.id,
-        ruleset_status=rs.info.status,
-        ruleset_caveat=rs.caveat_th,
-        run_id=run_id,
-        mode="submissions" if form is not None else "discovery",
-        items=items,
-        summary=summary(items, rs.id, site_unreachable=not any(f.ok for f in fetches)),
-        crawl={
-            "pages_fetched": sum(1 for f in fetches if f.ok and not is_file(f)),
-            "documents_fetched": sum(1 for f in fetches if f.ok and is_file(f)),
-            "errors": sum(1 for f in fetches if not f.ok),
-            "duration_s": round(crawl.duration_s, 2),
-            "not_modified": sum(1 for f in fetches if f.not_modified),
-            "via_browser": sum(1 for f in fetches if f.via_browser),
-        },
-        timings=timings,
-        notes=notes,
-    )
     return CheckRun(result=result, out_dir=out_dir, duration_s=time.monotonic() - t0, pdf=opts.pdf)

@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS edges (
   PRIMARY KEY (run_id, parent, child)
 );
 CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+  run_id TEXT PRIMARY KEY, agency TEXT NOT NULL, site TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  result TEXT NOT NULL, created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS results_fingerprint ON results(agency, site, fingerprint);
 CREATE TABLE IF NOT EXISTS texts (
   sha256 TEXT NOT NULL, extractor TEXT NOT NULL, doc TEXT NOT NULL, created_at REAL NOT NULL,
   PRIMARY KEY (sha256, extractor)
@@ -112,6 +117,25 @@ class Store:
 
     def finish_run(self, run_id: str, status: str = "done") -> None:
         self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE run_id=?", (time.time(), status, run_id))
+
+    # results (carry-over of unchanged evidence, ita_checker.carryover)
+    def save_result(self, run_id: str, *, agency: str, site: str, fingerprint: str, result: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO results(run_id, agency, site, fingerprint, result, created_at) VALUES (?,?,?,?,?,?)",
+            (run_id, agency, site, fingerprint, json.dumps(result, ensure_ascii=False), time.time()),
+        )
+
+    def result_with_fingerprint(self, *, agency: str, site: str, fingerprint: str) -> dict[str, Any] | None:
+        """The latest stored result of a finished run of this agency whose evidence had this fingerprint."""
+        row = self.db.execute(
+            "SELECT r.result FROM results r JOIN runs ON runs.run_id = r.run_id WHERE r.agency=? AND r.site=? "
+            "AND r.fingerprint=? AND runs.status='done' ORDER BY r.created_at DESC LIMIT 1",
+            (agency, site, fingerprint),
+        ).fetchone()
+        if row is None:
+            return None
+        result: dict[str, Any] = json.loads(row[0])
+        return result
 
     # blobs
     def put_blob(self, data: bytes) -> str:
