@@ -121,7 +121,8 @@ class Store:
     # results (carry-over of unchanged evidence, ita_checker.carryover)
     def save_result(self, run_id: str, *, agency: str, site: str, fingerprint: str, result: dict[str, Any]) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO results(run_id, agency, site, fingerprint, result, created_at) VALUES (?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO results(run_id, agency, site, fingerprint, result, created_at) "
+            "VALUES (?,?,?,?,?,?)",
             (run_id, agency, site, fingerprint, json.dumps(result, ensure_ascii=False), time.time()),
         )
 
