@@ -40,6 +40,7 @@ HTTPERROR_ALLOW_ALL = True  # the spider classifies every status itself
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SsrfGuardMiddleware": 50,
     "crawler.middlewares.StoreCacheMiddleware": 60,
+    "crawler.politeness.PerIpPolitenessMiddleware": 900,  # last before the download: leases on the server IP
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 TELNETCONSOLE_ENABLED = False

@@ -270,6 +270,8 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
             obey_robots=opts.obey_robots,
             browser=opts.browser,
             timeout_s=opts.timeout_s,
+            per_ip_concurrency=opts.per_ip_concurrency,
+            per_ip_delay_s=opts.per_ip_delay_s,
         )
         out_dir = opts.out_dir or default_out_dir(site)
         timings: dict[str, float] = {}

@@ -26,6 +26,8 @@ class CrawlSettings:
     screenshots: bool = True  # --screenshots/--no-screenshots
     pdf: bool = True  # --pdf/--no-pdf: report.pdf, the printable letter (needs chromium)
     timeout_s: float = 20.0  # --timeout, per request
+    per_ip_concurrency: int = 4  # --per-ip: requests in flight per server IP, shared by all runs on the store
+    per_ip_delay_s: float = 0.0  # --per-ip-delay: seconds between two request starts to one server IP
     crawl_timeout_s: float = 1800.0
 
     def crawl_settings(self) -> dict[str, Any]:

@@ -114,6 +114,11 @@ _CRAWL_OPTIONS: list[Callable[[F], F]] = [
     click.option("--timeout", "timeout_s", type=click.FloatRange(0.1, 3600), default=DEFAULTS.timeout_s,
                  show_default=True, help="วินาทีต่อคำขอ / seconds per request"),
     click.option("--ignore-robots", is_flag=True, help="ไม่ทำตาม robots.txt ขณะสำรวจ (URL ที่ส่งมาตรวจเสมอ)"),
+    click.option("--per-ip", "per_ip_concurrency", type=click.IntRange(1, 64), default=DEFAULTS.per_ip_concurrency,
+                 show_default=True,
+                 help="คำขอพร้อมกันสูงสุดต่อ IP ของเซิร์ฟเวอร์ (รวมทุกหน่วยงานที่ใช้ที่เก็บเดียวกัน) / per server IP"),
+    click.option("--per-ip-delay", "per_ip_delay_s", type=click.FloatRange(0, 60), default=DEFAULTS.per_ip_delay_s,
+                 show_default=True, help="วินาทีระหว่างคำขอสองครั้งไปยัง IP เดียวกัน / seconds between requests"),
 ]  # fmt: skip
 
 
@@ -125,7 +130,7 @@ def crawl_options(fn: F) -> F:
 
 
 CRAWL_PARAMS = ("allow_private", "allowed_hosts", "ruleset", "store_dir", "max_pages", "no_ocr", "browser",
-                "screenshots", "pdf", "timeout_s", "ignore_robots")  # fmt: skip
+                "screenshots", "pdf", "timeout_s", "ignore_robots", "per_ip_concurrency", "per_ip_delay_s")  # fmt: skip
 
 
 def crawl_settings(params: dict[str, Any]) -> dict[str, Any]:
@@ -143,4 +148,6 @@ def crawl_settings(params: dict[str, Any]) -> dict[str, Any]:
         "pdf": p["pdf"],
         "timeout_s": p["timeout_s"],
         "obey_robots": not p["ignore_robots"],
+        "per_ip_concurrency": p["per_ip_concurrency"],
+        "per_ip_delay_s": p["per_ip_delay_s"],
     }

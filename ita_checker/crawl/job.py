@@ -31,6 +31,8 @@ class CrawlJob:
     max_browser_pages: int = 40
     sitemap: bool = True
     polite: bool = True  # AutoThrottle and 4 requests per host; off only for benchmarks on loopback
+    per_ip_concurrency: int = 4  # requests in flight per resolved IP, across every crawler on this store
+    per_ip_delay_s: float = 0.0  # minimum time between two request starts to one IP
 
     def to_json(self) -> str:
         d = asdict(self)
