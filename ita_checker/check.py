@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ita_checker.carryover import carried_note, carry_screenshots, evidence_fingerprint, ruleset_digest
 from ita_checker.crawl.job import CrawlJob
 from ita_checker.crawl.netguard import Guard
 from ita_checker.crawl.process import run_crawl
@@ -31,6 +30,7 @@ from ita_checker.rules.engine import judge_item
 from ita_checker.rules.loader import RuleSet, find_ruleset, get_ruleset
 from ita_checker.scoring.agency import summary
 from ita_checker.store.blobs import FetchRecord, Store
+from ita_checker.store.carryover import carried_note, carry_screenshots, evidence_fingerprint, ruleset_digest
 from ita_checker.text import clock
 
 log = logging.getLogger("ita_checker.check")
@@ -51,7 +51,7 @@ class CheckOptions(CrawlSettings):
     out_dir: Path | None = None
     resume: bool = True  # continue an interrupted run of the same agency/site/year instead of starting over
     form: SubmissionForm | None = None  # an already-read form (province scans); takes precedence over submissions
-    carry_over: bool = True  # reuse the last result when the evidence is byte-identical (ita_checker.carryover)
+    carry_over: bool = True  # reuse the last result when the evidence is byte-identical (ita_checker.store.carryover)
 
 
 @dataclass
@@ -128,7 +128,7 @@ def is_file(rec: FetchRecord) -> bool:
 
 
 def _judging_context(opts: CheckOptions, rs: RuleSet, site: str, form: SubmissionForm | None) -> dict[str, Any]:
-    """What a verdict depends on besides the fetched evidence (ita_checker.carryover)."""
+    """What a verdict depends on besides the fetched evidence (ita_checker.store.carryover)."""
     return {
         "site": site,
         "name": opts.name,

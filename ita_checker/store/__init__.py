@@ -1,1 +1,1 @@
-"""Store: the content-addressed blob store and fetch log of crawls, and the history of runs and scans."""
+"""Store: blobs and fetch log of crawls, history of runs and scans, carry-over of unchanged evidence."""

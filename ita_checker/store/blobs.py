@@ -118,7 +118,7 @@ class Store:
     def finish_run(self, run_id: str, status: str = "done") -> None:
         self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE run_id=?", (time.time(), status, run_id))
 
-    # results (carry-over of unchanged evidence, ita_checker.carryover)
+    # results (carry-over of unchanged evidence, ita_checker.store.carryover)
     def save_result(self, run_id: str, *, agency: str, site: str, fingerprint: str, result: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO results(run_id, agency, site, fingerprint, result, created_at) "
