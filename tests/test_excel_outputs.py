@@ -29,7 +29,7 @@ from ita_checker.report.xlsx_style import FONT_NAME, FONT_SIZE, LIST_SHEET
 from ita_checker.result import atomic_output, write_json_atomic
 from ita_checker.rules.loader import find_ruleset
 from ita_checker.scan.outcome import AgencyOutcome, ScanOutcome
-from ita_checker.scoring.province import AgencyEntry, summarize
+from ita_checker.scoring.province import summarize
 
 SITE = "https://www.example-tambon.go.th/"
 THAI_URL = SITE + "ita/แผนปี2569.pdf"
@@ -81,11 +81,7 @@ def scan(tmp_path: Path) -> ScanOutcome:
             outcomes.append(AgencyOutcome(agency, "done", result=_agency_result(name, kind)))
         else:
             outcomes.append(AgencyOutcome(agency, "error", error="RuntimeError: boom"))
-    entries = [
-        AgencyEntry(o.agency.id, o.agency.name, o.agency.agency_type, o.agency.province, o.agency.district,
-                    o.agency.site, o.status, o.error, o.result)
-        for o in outcomes
-    ]  # fmt: skip
+    entries = [o.entry() for o in outcomes]
     return ScanOutcome(
         scan_id="s1",
         year=2569,

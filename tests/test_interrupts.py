@@ -107,34 +107,39 @@ def test_interrupted_check_exits_130_writes_nothing_and_resumes(tmp_path: Path, 
     assert {it["code"]: it["verdict"] for it in res["items"]}["O1"] == "pass"
 
 
+def _down_site_check(tmp_path: Path, *, store: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """``check`` of a site nothing listens on, in its own process: for refusals that come before any request."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ita_checker",
+            "check",
+            "http://127.0.0.1:9/",
+            "--year",
+            "2569",
+            "--agency-type",
+            "local",
+            "--allow-private-network",
+            "--store",
+            str(store),
+            "--out",
+            str(out),
+        ],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_out_folder_in_use_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with locked_out_dir(out):
         # a second process (another check) is refused at once with exit 2
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ita_checker",
-                "check",
-                "http://127.0.0.1:9/",
-                "--year",
-                "2569",
-                "--agency-type",
-                "local",
-                "--allow-private-network",
-                "--store",
-                str(tmp_path / "store"),
-                "--out",
-                str(out),
-            ],
-            cwd=tmp_path,
-            env=dict(os.environ, PYTHONPATH=str(ROOT)),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        proc = _down_site_check(tmp_path, store=tmp_path / "store", out=out)
     assert proc.returncode == 2, proc.stderr
     assert "กำลังถูกใช้" in proc.stderr
     assert "in use by another run" in proc.stderr
@@ -165,30 +170,7 @@ def test_bad_out_paths_are_input_errors(tmp_path: Path, kind: str) -> None:
 
 def test_bad_store_path_is_exit_2(tmp_path: Path) -> None:
     (tmp_path / "not-a-dir").write_text("x", encoding="utf-8")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ita_checker",
-            "check",
-            "http://127.0.0.1:9/",
-            "--year",
-            "2569",
-            "--agency-type",
-            "local",
-            "--allow-private-network",
-            "--store",
-            str(tmp_path / "not-a-dir" / "st"),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        cwd=tmp_path,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = _down_site_check(tmp_path, store=tmp_path / "not-a-dir" / "st", out=tmp_path / "out")
     assert proc.returncode == 2, proc.stderr
     assert "--store" in proc.stderr
     assert "ที่เก็บ" in proc.stderr

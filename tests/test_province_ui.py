@@ -18,7 +18,7 @@ from ita_checker.report.html import TEMPLATES_DIR
 from ita_checker.report.province_html import BANGKOK, write_province_html
 from ita_checker.report.view import format_score
 from ita_checker.scan.outcome import AgencyOutcome, ScanOutcome
-from ita_checker.scoring.province import AgencyEntry, summarize
+from ita_checker.scoring.province import summarize
 from ita_checker.store.history import Change, Diff, History, ProvincePoint
 
 CODES = [f"O{i}" for i in range(1, 27)]
@@ -80,20 +80,7 @@ def build_scan(out_dir: Path) -> ScanOutcome:
             "summary": {"site_unreachable": i in UNREACHABLE},
         }
         outcomes.append(AgencyOutcome(agency, "unreachable" if i in UNREACHABLE else "done", result=result))
-    entries = [
-        AgencyEntry(
-            o.agency.id,
-            o.agency.name,
-            o.agency.agency_type,
-            o.agency.province,
-            o.agency.district,
-            o.agency.site,
-            o.status,
-            o.error,
-            o.result,
-        )
-        for o in outcomes
-    ]
+    entries = [o.entry() for o in outcomes]
     province = summarize(entries)
     trends: dict[str, list[tuple[str, float]]] = {}
     for o in outcomes:

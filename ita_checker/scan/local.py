@@ -25,7 +25,7 @@ from ita_checker.report.outputs import write_outputs
 from ita_checker.result import mark_scanned, write_json_atomic
 from ita_checker.scan.outcome import AgencyOutcome, OverrideState, ProgressFn, ScanOutcome
 from ita_checker.scoring.agency import is_scored
-from ita_checker.scoring.province import AgencyEntry, summarize
+from ita_checker.scoring.province import summarize
 from ita_checker.store.history import History
 from ita_checker.text import clock
 
@@ -325,20 +325,7 @@ def finalize(
     changes = history.diff(prev.scan_id, scan_id) if prev else None
     trends = {o.agency.id: history.trend(scan_id, o.agency.id) for o in outcomes}
     override_states = _override_states(opts, history, outcomes, stored)
-    entries = [
-        AgencyEntry(
-            o.agency.id,
-            o.agency.name,
-            o.agency.agency_type,
-            o.agency.province,
-            o.agency.district,
-            o.agency.site,
-            o.status,
-            o.error,
-            o.result,
-        )
-        for o in outcomes
-    ]
+    entries = [o.entry() for o in outcomes]
     paths = {
         "summary": opts.out_dir / "summary.json",
         "html": opts.out_dir / "province.html",

@@ -9,7 +9,7 @@ from typing import Any
 
 from ita_checker.inputs.overrides import Override
 from ita_checker.inputs.registry import Agency
-from ita_checker.scoring.province import ProvinceSummary
+from ita_checker.scoring.province import AgencyEntry, ProvinceSummary
 from ita_checker.store.history import Diff, ProvincePoint
 
 
@@ -23,6 +23,13 @@ class AgencyOutcome:
     result: dict[str, Any] | None = None
     error: str = ""
     resumed: bool = False
+
+    def entry(self) -> AgencyEntry:
+        """This outcome as a row of the province roll-ups."""
+        a = self.agency
+        return AgencyEntry(
+            a.id, a.name, a.agency_type, a.province, a.district, a.site, self.status, self.error, self.result
+        )
 
 
 @dataclass(frozen=True)
