@@ -10,12 +10,13 @@ hold an address forever. Scrapy's AutoThrottle still adapts per site inside thes
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from ita_checker.store.sqlite_init import open_sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ip_leases (token TEXT PRIMARY KEY, ip TEXT NOT NULL, expires REAL NOT NULL);
@@ -40,9 +41,7 @@ class IpLimiter:
     def __init__(self, store_dir: Path, policy: IpPolicy) -> None:
         self.policy = policy
         store_dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(store_dir / DB_FILE, timeout=30, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
+        self.db = open_sqlite(store_dir / DB_FILE, SCHEMA, check_same_thread=False)
         self._lock = threading.Lock()  # one connection, used from the reactor and from worker threads
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ita_checker.errors import StorageError
+from ita_checker.store.sqlite_init import open_sqlite
 from ita_checker.text import clock
 
 SCHEMA = """
@@ -88,10 +89,8 @@ class Store:
         self.blobs = root / "blobs"
         try:
             self.blobs.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(root / "ita.sqlite", timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db = open_sqlite(root / "ita.sqlite", SCHEMA)
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(root, exc) from exc
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, evidence_hash
 from ita_checker.models import code_sort_key
+from ita_checker.store.sqlite_init import schema_lock, set_wal
 
 HISTORY_FILE = "ita.sqlite"  # in the store directory, beside the crawl store's own tables
 
@@ -186,7 +187,7 @@ def make_engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "connect")
         def _wal(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            set_wal(dbapi_conn)
 
         return engine
     if parsed.get_backend_name() == "postgresql":
@@ -210,6 +211,11 @@ class History:
             where.mkdir(parents=True, exist_ok=True)
             where = f"sqlite:///{where / HISTORY_FILE}"
         self.engine = make_engine(where)
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            with schema_lock(Path(database)), self.engine.begin() as c:  # processes opening a fresh file at once
+                meta.create_all(c, checkfirst=True)
+            return
         with self.engine.begin() as c:
             if self.engine.dialect.name == "postgresql":  # workers starting together must not race on CREATE TABLE
                 c.execute(sa.text("SELECT pg_advisory_xact_lock(7007)"))
