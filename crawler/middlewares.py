@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.responsetypes import responsetypes
 
+from ita_checker.crawl.freshness import reusable
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import BlockedTarget
 from ita_checker.store.blobs import FetchRecord, Store
@@ -44,16 +46,20 @@ class StoreCacheMiddleware:
       request, so the spider follows its links again and nothing fetched is lost or fetched twice.
     * A URL fetched in an earlier run gets ``If-None-Match`` / ``If-Modified-Since``; a 304 is answered with
       the stored body, marked ``ita_not_modified``.
+    * With a freshness period (``CrawlJob.revisit_stable_s``, nightly scans), a document whose content has not
+      changed for that long is answered from the store with no request, marked ``ita_fresh``, until it is
+      due again (ita_checker.crawl.freshness).
     """
 
-    def __init__(self, store: Store, run_id: str) -> None:
+    def __init__(self, store: Store, run_id: str, *, revisit_stable_s: float = 0.0) -> None:
         self.store = store
         self.run_id = run_id
+        self.revisit_stable_s = revisit_stable_s
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoreCacheMiddleware:
         job = crawler.settings.get("ITA_JOB")
-        mw = cls(Store(job.store_dir), job.run_id)
+        mw = cls(Store(job.store_dir), job.run_id, revisit_stable_s=job.revisit_stable_s)
         crawler.signals.connect(mw.close, signal=signals.spider_closed)
         return mw
 
@@ -75,7 +81,19 @@ class StoreCacheMiddleware:
         if done is not None and done.ok:
             request.meta["ita_replayed"] = True
             return self._stored(request, done)
-        prev = self.store.latest_ok_fetch(request.url, exclude_run=self.run_id)
+        if self.revisit_stable_s > 0:
+            history = self.store.ok_history(request.url, exclude_run=self.run_id)
+            fresh = reusable(history, now=time.time(), stable_s=self.revisit_stable_s)
+            if fresh is not None:
+                request.meta["ita_fresh"] = True
+                request.meta["ita_not_modified"] = True
+                replay = self._stored(request, fresh)
+                replay.headers["ETag"] = fresh.etag or ""
+                replay.headers["Last-Modified"] = fresh.last_modified or ""
+                return replay
+            prev = history[0] if history else None
+        else:
+            prev = self.store.latest_ok_fetch(request.url, exclude_run=self.run_id)
         if prev is not None and (prev.etag or prev.last_modified) and not prev.via_browser:
             request.meta["ita_prev"] = prev
             if prev.etag:

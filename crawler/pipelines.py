@@ -49,18 +49,29 @@ class StorePipeline:
         except (OSError, sqlite3.Error) as exc:
             # Disk full, read-only or over a file-size limit: every later write would fail too, and a record
             # silently dropped would turn into a false 'unreachable'. Stop; crawler.run exits with EXIT_STORE.
-            log.error("store write failed for %s: %s", getattr(item, "record", item), exc)
+            log.error(
+                "store write failed for %s: %s", getattr(item, "record", item), exc, extra={"ita_run": self.run_id}
+            )
             self.crawler.stats.set_value(STORE_ERROR_STAT, f"{type(exc).__name__}: {exc}")
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_ERROR_REASON))
             raise DropItem(f"store write failed: {exc}") from exc
         self.crawler.stats.inc_value(f"ita/fetch/{item.record.fail_class or 'ok'}")
-        log_fetch(item.record)
+        log_fetch(item.record, run_id=self.run_id)
         return item
 
 
-def log_fetch(rec: FetchRecord) -> None:
-    """One crawl.log line per URL tried: status or failure class, size, time, how and why it was fetched."""
-    how = "".join((" browser" if rec.via_browser else "", " not-modified" if rec.not_modified else ""))
+def log_fetch(rec: FetchRecord, *, run_id: str) -> None:
+    """One crawl.log line per URL tried: status or failure class, size, time, how and why it was fetched.
+
+    ``run_id`` goes with the record (``ita_run``) so a crawler shared by many agencies (crawler.serve) writes
+    the line into that agency's crawl.log."""
+    extra = {"ita_run": run_id}
+    how = "".join(
+        (
+            " browser" if rec.via_browser else "",
+            " fresh" if rec.fresh else " not-modified" if rec.not_modified else "",
+        )
+    )
     if rec.fail_class is None:
         log.info(
             "fetch %s %s %sB %sms [%s%s] %s",
@@ -71,6 +82,7 @@ def log_fetch(rec: FetchRecord) -> None:
             rec.source,
             how,
             rec.url,
+            extra=extra,
         )
     else:
         log.info(
@@ -81,4 +93,5 @@ def log_fetch(rec: FetchRecord) -> None:
             how,
             rec.url,
             (rec.detail or "")[:200],
+            extra=extra,
         )

@@ -25,7 +25,8 @@ from ita_checker.crawl.netguard import Guard
 from ita_checker.crawl.process import EXIT_STORE, STORE_ERROR_PREFIX
 
 
-def build_settings(job: CrawlJob) -> Settings:
+def job_settings(job: CrawlJob, *, egress_url: str | None) -> Settings:
+    """The Scrapy settings of one agency's crawl (limits, politeness, browser through ``egress_url``)."""
     s = Settings()
     s.setmodule(default_settings, priority="project")
     s.set("ITA_ALLOW_PRIVATE", job.allow_private, priority="cmdline")
@@ -38,18 +39,31 @@ def build_settings(job: CrawlJob) -> Settings:
     if not job.polite:
         s.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         s.set("CONCURRENT_REQUESTS_PER_DOMAIN", 16, priority="cmdline")
-    guard = Guard(allow_private=job.allow_private, allowed_hosts=frozenset(job.allowed_hosts))
-    configure_guard(guard)
-    resolver.configure(guard)
-    if job.browser != "never" and chromium_path() is not None:
-        # Chromium reaches the network only through this proxy, which connects to guard-validated addresses.
-        egress = EgressProxy(guard).start()
-        _EGRESS.append(egress)
-        for key, value in browser_settings(proxy_url=egress.url).items():
+    if egress_url is not None:
+        for key, value in browser_settings(proxy_url=egress_url).items():
             s.set(key, value, priority="cmdline")
         if s.get("PLAYWRIGHT_BROWSER_TYPE"):  # the per-request timeout applies to browser page loads too
             s.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", job.timeout_s * 1000, priority="cmdline")
     return s
+
+
+def configure_process(job: CrawlJob) -> str | None:
+    """Process-wide parts of a crawl: the SSRF guard of the resolver and the browser filter, and the browser's
+    guarded egress proxy (its URL, or None when no browser is used). Same for every job of one process."""
+    guard = Guard(allow_private=job.allow_private, allowed_hosts=frozenset(job.allowed_hosts))
+    configure_guard(guard)
+    resolver.configure(guard)
+    if job.browser == "never" or chromium_path() is None:
+        return None
+    # Chromium reaches the network only through this proxy, which connects to guard-validated addresses.
+    egress = EgressProxy(guard).start()
+    _EGRESS.append(egress)
+    return egress.url
+
+
+def build_settings(job: CrawlJob) -> Settings:
+    """Settings for a process that crawls this one job (``crawler.run``)."""
+    return job_settings(job, egress_url=configure_process(job))
 
 
 _EGRESS: list[EgressProxy] = []  # the browser's proxy, alive as long as this crawler process

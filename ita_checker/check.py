@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from ita_checker.crawl.job import CrawlJob
 from ita_checker.crawl.netguard import Guard
-from ita_checker.crawl.process import run_crawl
+from ita_checker.crawl.process import CrawlFn, run_crawl
 from ita_checker.errors import BlockedTarget, InputError, StorageError
 from ita_checker.extract.dispatch import sniff_kind
 from ita_checker.extract.evidence import EvidenceIndex, build_index
@@ -209,12 +209,13 @@ def open_store(store_dir: Path) -> Store:
         ) from exc
 
 
-def compute_check(opts: CheckOptions, progress: Progress | None = None) -> CheckRun:
+def compute_check(opts: CheckOptions, progress: Progress | None = None, *, crawl_fn: CrawlFn = run_crawl) -> CheckRun:
     """Check one agency site; nothing is written but the crawl log and screenshots (the caller writes outputs).
 
     Raises InputError (exit 2) for bad input or a refused target before any request is made, and
     Interrupted when a stop was asked for (the store keeps what was fetched; the next run resumes it).
-    ``progress(stage, counts)`` follows the stages: crawl, extract, rules, screenshots.
+    ``progress(stage, counts)`` follows the stages: crawl, extract, rules, screenshots. ``crawl_fn`` runs
+    the crawl: a crawler process of its own by default, the scan's shared crawler (CrawlService.run) in scans.
     """
     t0 = time.monotonic()
     site = validate_site(opts.site)
@@ -272,6 +273,7 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
             timeout_s=opts.timeout_s,
             per_ip_concurrency=opts.per_ip_concurrency,
             per_ip_delay_s=opts.per_ip_delay_s,
+            revisit_stable_s=opts.revisit_stable_days * 86400,
         )
         out_dir = opts.out_dir or default_out_dir(site)
         timings: dict[str, float] = {}
@@ -289,12 +291,20 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
                 progress("crawl", {"pages": pages, "documents": documents, "errors": errors})
 
         crawl_tick()
-        crawl = run_crawl(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s, on_tick=crawl_tick)
+        crawl = crawl_fn(job, log_dir=out_dir, timeout_s=opts.crawl_timeout_s, on_tick=crawl_tick)
         checkpoint()
         lap("crawl_s")
 
         fetches = store.fetches(run_id)
         edges = store.edges(run_id)
+        fresh = sum(1 for f in fetches if f.fresh)
+        if fresh:
+            days = f"{opts.revisit_stable_days:g}"
+            notes.append(
+                f"เอกสาร {fresh} ไฟล์ใช้ฉบับที่เก็บไว้โดยไม่ขอใหม่ เพราะไม่เปลี่ยนแปลงมาแล้วอย่างน้อย {days} วัน "
+                f"(ขอใหม่ทุก {days} วัน; --revisit-stable-days 0 เพื่อขอใหม่ทั้งหมด) / {fresh} documents reused "
+                f"without a request: unchanged for at least {days} days, re-requested every {days} days"
+            )
         fingerprint = evidence_fingerprint(fetches, edges, _judging_context(opts, rs, site, form))
         previous = (
             store.result_with_fingerprint(agency=agency_key, site=site, fingerprint=fingerprint)
@@ -330,6 +340,7 @@ def compute_check(opts: CheckOptions, progress: Progress | None = None) -> Check
                 "errors": sum(1 for f in fetches if not f.ok),
                 "duration_s": round(crawl.duration_s, 2),
                 "not_modified": sum(1 for f in fetches if f.not_modified),
+                "fresh_reused": fresh,
                 "via_browser": sum(1 for f in fetches if f.via_browser),
             },
             timings=timings,

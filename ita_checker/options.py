@@ -28,6 +28,7 @@ class CrawlSettings:
     timeout_s: float = 20.0  # --timeout, per request
     per_ip_concurrency: int = 4  # --per-ip: requests in flight per server IP, shared by all runs on the store
     per_ip_delay_s: float = 0.0  # --per-ip-delay: seconds between two request starts to one server IP
+    revisit_stable_days: float = 0.0  # --revisit-stable-days: freshness policy (ita_checker.crawl.freshness)
     crawl_timeout_s: float = 1800.0
 
     def crawl_settings(self) -> dict[str, Any]:

@@ -26,7 +26,7 @@ SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:")
 # Calendar-style and query-string traps: bounded per path.
 MAX_QUERY_VARIANTS_PER_PATH = 5
 WRAPPED_DOCS = 5
-_CACHE_META = ("ita_replayed", "ita_not_modified", "ita_prev", "download_slot", "download_latency")
+_CACHE_META = ("ita_replayed", "ita_not_modified", "ita_fresh", "ita_prev", "download_slot", "download_latency")
 _CAL = re.compile(r"(calendar|[?&](month|year|date|day)=)", re.I)
 
 
@@ -158,6 +158,7 @@ class AgencySpider(scrapy.Spider):
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1") or None,
             via_browser=via_browser,
             not_modified=bool(m.get("ita_not_modified") or m.get("ita_replayed")),
+            fresh=bool(m.get("ita_fresh")),
         )
         if fail and via_browser and m.get("ita_plain_ok"):
             return  # keep the plain HTTP version when the browser retry fails

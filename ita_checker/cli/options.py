@@ -119,6 +119,10 @@ _CRAWL_OPTIONS: list[Callable[[F], F]] = [
                  help="คำขอพร้อมกันสูงสุดต่อ IP ของเซิร์ฟเวอร์ (รวมทุกหน่วยงานที่ใช้ที่เก็บเดียวกัน) / per server IP"),
     click.option("--per-ip-delay", "per_ip_delay_s", type=click.FloatRange(0, 60), default=DEFAULTS.per_ip_delay_s,
                  show_default=True, help="วินาทีระหว่างคำขอสองครั้งไปยัง IP เดียวกัน / seconds between requests"),
+    click.option("--revisit-stable-days", "revisit_stable_days", type=click.FloatRange(0, 90),
+                 default=DEFAULTS.revisit_stable_days, show_default=True,
+                 help="เอกสารที่ไม่เปลี่ยนมา K วัน ดึงใหม่ทุก K วัน (0 = ดึงทุกครั้ง; สแกนรายคืนแนะนำ 7) / "
+                      "re-request documents unchanged for K days only every K days"),
 ]  # fmt: skip
 
 
@@ -130,7 +134,8 @@ def crawl_options(fn: F) -> F:
 
 
 CRAWL_PARAMS = ("allow_private", "allowed_hosts", "ruleset", "store_dir", "max_pages", "no_ocr", "browser",
-                "screenshots", "pdf", "timeout_s", "ignore_robots", "per_ip_concurrency", "per_ip_delay_s")  # fmt: skip
+                "screenshots", "pdf", "timeout_s", "ignore_robots", "per_ip_concurrency", "per_ip_delay_s",
+                "revisit_stable_days")  # fmt: skip
 
 
 def crawl_settings(params: dict[str, Any]) -> dict[str, Any]:
@@ -150,4 +155,5 @@ def crawl_settings(params: dict[str, Any]) -> dict[str, Any]:
         "obey_robots": not p["ignore_robots"],
         "per_ip_concurrency": p["per_ip_concurrency"],
         "per_ip_delay_s": p["per_ip_delay_s"],
+        "revisit_stable_days": p["revisit_stable_days"],
     }

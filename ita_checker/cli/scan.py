@@ -33,7 +33,12 @@ STATUS_TH = {"done": "ตรวจแล้ว", "unreachable": "ตรวจไ
     help="URL ที่ส่ง: ไฟล์ (รหัสหน่วยงาน | ข้อ | URL | คำอธิบาย) หรือโฟลเดอร์แบบฟอร์ม <รหัส>.xlsx",
 )
 @click.option("--overrides", type=click.Path(path_type=Path), help="ผลที่ผู้ตรวจกำหนดเอง (YAML/CSV/XLSX)")
-@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True, help="ตรวจพร้อมกันกี่หน่วยงาน")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="ตรวจพร้อมกันกี่หน่วยงาน")
+@click.option(
+    "--crawler-per-agency",
+    is_flag=True,
+    help="เริ่มโปรแกรมดึงหน้าเว็บใหม่ทุกหน่วยงาน (ค่าเริ่มต้นใช้ตัวเดียวร่วมกันทั้งสแกน: เร็วกว่า) / one crawler process per agency",
+)
 @click.option("--resume", is_flag=True, help="ตรวจต่อจากการสแกนล่าสุดใน --out (ข้ามหน่วยงานที่เสร็จแล้ว)")
 @crawl_options
 @click.option("--notify-cmd", help="คำสั่งที่รันเมื่อเสร็จ โดยต่อท้ายด้วยพาธของ summary.json")
@@ -50,6 +55,7 @@ def scan(
     submissions: Path | None,
     overrides: Path | None,
     workers: int,
+    crawler_per_agency: bool,
     resume: bool,
     notify_cmd: str | None,
     no_progress: bool,
@@ -77,6 +83,7 @@ def scan(
         submissions=submissions,
         overrides=overrides,
         workers=workers,
+        shared_crawler=not crawler_per_agency,
         resume=resume,
         notify_cmd=notify_cmd,
         db_url=db_url,

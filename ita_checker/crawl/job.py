@@ -33,6 +33,7 @@ class CrawlJob:
     polite: bool = True  # AutoThrottle and 4 requests per host; off only for benchmarks on loopback
     per_ip_concurrency: int = 4  # requests in flight per resolved IP, across every crawler on this store
     per_ip_delay_s: float = 0.0  # minimum time between two request starts to one IP
+    revisit_stable_s: float = 0.0  # documents unchanged this long are reused without a request (0: never)
 
     def to_json(self) -> str:
         d = asdict(self)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from ita_checker.crawl.job import CrawlJob
 from ita_checker.errors import StorageError
@@ -66,6 +67,19 @@ class CrawlError(Exception):
 class CrawlOutcome:
     duration_s: float
     log_path: Path
+
+
+class CrawlFn(Protocol):
+    """How a check has its crawl run: ``run_crawl`` (a process of its own) or ``CrawlService.run`` (shared)."""
+
+    def __call__(
+        self,
+        job: CrawlJob,
+        *,
+        log_dir: Path,
+        timeout_s: float = ...,
+        on_tick: Callable[[], None] | None = ...,
+    ) -> CrawlOutcome: ...
 
 
 def run_crawl(

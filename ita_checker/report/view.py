@@ -28,6 +28,7 @@ CRAWL_LABELS_TH: tuple[tuple[str, str], ...] = (
 CRAWL_TECH_TH: dict[str, str] = {
     "not_modified": "ใช้ซ้ำจากรอบก่อน (ไม่เปลี่ยนแปลง 304 หรือตรวจต่อ)",
     "via_browser": "เปิดด้วยเบราว์เซอร์ (หน้าที่ต้องใช้ JavaScript)",
+    "fresh_reused": "เอกสารที่ใช้ฉบับที่เก็บไว้โดยไม่ขอใหม่ (ไม่เปลี่ยนมานานพอตามรอบขอใหม่)",
 }
 CONFIDENCE_TH: dict[str, str] = {"H": "เกณฑ์ยืนยันแล้ว", "M": "เกณฑ์ยืนยันแล้ว", "L": "เกณฑ์คาดการณ์", "?": "เกณฑ์คาดการณ์"}
 KIND_TH: dict[str, str] = {  # files only: a web page needs no label

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import redis
 
+from ita_checker.crawl.process import CrawlFn
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override
 from ita_checker.inputs.registry import Registry, read_registry
@@ -21,6 +22,7 @@ from ita_checker.scan.local import (
     ScanOptions,
     agency_dict,
     check_one,
+    crawler_for,
     finalize,
     load_overrides,
 )
@@ -104,6 +106,7 @@ def _work(
     by_agency: dict[str, dict[str, Override]],
     report: WorkerReport,
     lock: threading.Lock,
+    crawl_fn: CrawlFn,
 ) -> None:
     """One worker thread: reclaim expired leases, claim, check, store, then mark done; until all are done."""
     last_reap = 0.0
@@ -123,7 +126,7 @@ def _work(
         if q.is_done(agency_id) or agency is None:  # a reclaimed duplicate, or not in this worker's registry
             q.complete(agency_id)
             continue
-        outcome: AgencyOutcome = check_one(opts.scan, q.scan_id, reg, agency, by_agency.get(agency_id, {}))
+        outcome: AgencyOutcome = check_one(opts.scan, q.scan_id, reg, agency, by_agency.get(agency_id, {}), crawl_fn)
         if outcome.status == "interrupted":  # not completed: its lease expires and another worker redoes it
             return
         history.record_agency(
@@ -176,10 +179,11 @@ def run_worker(opts: WorkerOptions) -> WorkerReport:
 
         def work() -> None:
             try:
-                _work(q, opts, reg, history, by_agency, report, lock)
+                _work(q, opts, reg, history, by_agency, report, lock, crawl_fn)
             except BaseException as exc:  # Redis or DB gone: stop; the leases expire and other workers redo them
                 failures.append(exc)
 
+        service, crawl_fn = crawler_for(sopts)  # one crawler process for this worker's agencies
         q.start_heartbeat()
         try:
             threads = [
@@ -191,6 +195,8 @@ def run_worker(opts: WorkerOptions) -> WorkerReport:
                 t.join()
         finally:
             q.stop_heartbeat()
+            if service is not None:
+                service.close()
         if failures:
             raise failures[0]
         if stopping():

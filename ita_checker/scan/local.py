@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ita_checker.check import CheckOptions, compute_check
+from ita_checker.crawl.process import CrawlFn, run_crawl
+from ita_checker.crawl.service import CrawlService
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
 from ita_checker.inputs.registry import Agency, Registry, read_registry
@@ -48,6 +50,7 @@ class ScanOptions(CrawlSettings):
     resume: bool = False
     notify_cmd: str | None = None
     db_url: str | None = None  # history in this SQLAlchemy database instead of the store's SQLite file
+    shared_crawler: bool = True  # one long-lived crawler process for all agencies (False: one per agency)
 
 
 def open_history(opts: ScanOptions) -> History:
@@ -98,8 +101,21 @@ def _resumed(agency_dir: Path, scan_id: str) -> dict[str, Any] | None:
     return result if result.get("scan_id") == scan_id else None
 
 
+def crawler_for(opts: ScanOptions) -> tuple[CrawlService | None, CrawlFn]:
+    """The scan's crawl runner: the shared crawler (its log is DIR/crawler.log), or a process per agency."""
+    if not opts.shared_crawler:
+        return None, run_crawl
+    service = CrawlService(log_path=opts.out_dir / "crawler.log")
+    return service, service.run
+
+
 def check_one(
-    opts: ScanOptions, scan_id: str, reg: Registry, agency: Agency, overrides: dict[str, Override]
+    opts: ScanOptions,
+    scan_id: str,
+    reg: Registry,
+    agency: Agency,
+    overrides: dict[str, Override],
+    crawl_fn: CrawlFn = run_crawl,
 ) -> AgencyOutcome:
     agency_dir = opts.out_dir / "agencies" / agency.id
     (agency_dir / "error.log").unlink(missing_ok=True)  # from an earlier, failed attempt of this agency
@@ -115,7 +131,8 @@ def check_one(
                 name=agency.name,
                 out_dir=agency_dir,
                 form=reg.forms.get(agency.id),
-            )
+            ),
+            crawl_fn=crawl_fn,
         )
     except InputError as exc:
         return AgencyOutcome(agency, "input_error", error=str(exc))
@@ -161,9 +178,10 @@ def _run_agencies(
             todo.append(agency)
     if on_progress:
         on_progress(len(outcomes), total, None)
+    service, crawl_fn = crawler_for(opts)
     with ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency") as pool:
         pending: set[Future[AgencyOutcome]] = {
-            pool.submit(check_one, opts, scan_id, reg, a, by_agency.get(a.id, {})) for a in todo
+            pool.submit(check_one, opts, scan_id, reg, a, by_agency.get(a.id, {}), crawl_fn) for a in todo
         }
         try:
             while pending:
@@ -191,6 +209,9 @@ def _run_agencies(
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+        finally:
+            if service is not None:
+                service.close()
     if stopping():
         raise Interrupted(
             f"สแกนหยุดตามคำสั่ง: ตรวจเสร็จ {len(outcomes)}/{total} หน่วยงาน ผลที่เสร็จแล้วเก็บไว้ "

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS fetches (
   content_type TEXT, sha256 TEXT, size INTEGER, source TEXT NOT NULL, parent_url TEXT, anchor TEXT,
   item_codes TEXT NOT NULL DEFAULT '[]', depth INTEGER NOT NULL DEFAULT 0, elapsed_ms INTEGER,
   fetched_at REAL NOT NULL, via_browser INTEGER NOT NULL DEFAULT 0, etag TEXT, last_modified TEXT,
-  not_modified INTEGER NOT NULL DEFAULT 0,
+  not_modified INTEGER NOT NULL DEFAULT 0, fresh INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (run_id, url)
 );
 CREATE INDEX IF NOT EXISTS fetches_parent ON fetches(run_id, parent_url);
@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS texts (
   PRIMARY KEY (sha256, extractor)
 );
 """
+
+ADDED_COLUMNS = (("fetches", "fresh", "INTEGER NOT NULL DEFAULT 0"),)  # stores written before the column existed
 
 
 @dataclass
@@ -72,6 +74,7 @@ class FetchRecord:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False  # reused from an earlier run after a 304 / replayed on resume
+    fresh: bool = False  # reused with no request at all: unchanged long enough (freshness policy, crawler.freshness)
 
     @property
     def ok(self) -> bool:
@@ -89,7 +92,7 @@ class Store:
         self.blobs = root / "blobs"
         try:
             self.blobs.mkdir(parents=True, exist_ok=True)
-            self.db = open_sqlite(root / "ita.sqlite", SCHEMA)
+            self.db = open_sqlite(root / "ita.sqlite", SCHEMA, added_columns=ADDED_COLUMNS)
             self.db.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(root, exc) from exc
@@ -172,6 +175,7 @@ class Store:
         row["item_codes"] = json.dumps(rec.item_codes)
         row["via_browser"] = int(rec.via_browser)
         row["not_modified"] = int(rec.not_modified)
+        row["fresh"] = int(rec.fresh)
         cols = ", ".join(["run_id", *row])
         marks = ", ".join("?" * (len(row) + 1))
         self.db.execute(f"INSERT OR REPLACE INTO fetches({cols}) VALUES ({marks})", (run_id, *row.values()))
@@ -208,6 +212,15 @@ class Store:
         recs = self._records(cur)
         return recs[0] if recs else None
 
+    def ok_history(self, url: str, *, exclude_run: str, limit: int = 60) -> list[FetchRecord]:
+        """The successful fetches of ``url`` in other runs, newest first (the freshness policy reads them)."""
+        cur = self.db.execute(
+            "SELECT * FROM fetches WHERE url=? AND fail_class IS NULL AND sha256 IS NOT NULL AND run_id != ? "
+            "ORDER BY fetched_at DESC LIMIT ?",
+            (url, exclude_run, limit),
+        )
+        return self._records(cur)
+
     @staticmethod
     def _records(cur: sqlite3.Cursor) -> list[FetchRecord]:
         names = [d[0] for d in cur.description]
@@ -218,6 +231,7 @@ class Store:
             row["item_codes"] = json.loads(row["item_codes"])
             row["via_browser"] = bool(row["via_browser"])
             row["not_modified"] = bool(row["not_modified"])
+            row["fresh"] = bool(row["fresh"])
             out.append(FetchRecord(**row))
         return out
 

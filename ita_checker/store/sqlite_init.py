@@ -34,13 +34,29 @@ def set_wal(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA journal_mode=WAL")
 
 
-def open_sqlite(db_file: Path, schema: str, *, check_same_thread: bool = True) -> sqlite3.Connection:
-    """An autocommit connection to ``db_file`` in WAL mode with ``schema`` (idempotent DDL) applied."""
+def add_missing_columns(db: sqlite3.Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
+    """``(table, column, declaration)``: columns newer versions added, given to a file an older one wrote."""
+    for table, column, declaration in columns:
+        have = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def open_sqlite(
+    db_file: Path,
+    schema: str,
+    *,
+    check_same_thread: bool = True,
+    added_columns: tuple[tuple[str, str, str], ...] = (),
+) -> sqlite3.Connection:
+    """An autocommit connection to ``db_file`` in WAL mode with ``schema`` (idempotent DDL) applied and the
+    ``added_columns`` an older file lacks."""
     with schema_lock(db_file):
         db = sqlite3.connect(db_file, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=check_same_thread)
         try:
             set_wal(db)
             db.executescript(schema)
+            add_missing_columns(db, added_columns)
         except sqlite3.Error:
             db.close()
             raise
