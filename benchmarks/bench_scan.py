@@ -2,7 +2,7 @@
 
 Each scan is the real command (``python -m ita_checker scan``) in its own process; CPU is that process tree's
 (user + system of the scan and every process it waited for: crawler, Chromium, tesseract), peak memory is the
-largest sum of the tree's resident sets, sampled four times a second. Everything is measured in one run.
+largest sum of the tree's proportional set sizes (PSS), sampled twice a second. Everything is measured in one run.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ita_checker.demo.server import RunningSite, SiteConfig, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2569
-SAMPLE_S = 0.25
+SAMPLE_S = 0.5
 
 
 def world_agencies(tmp: Path, n: int, seed: int) -> tuple[Path, list[dict[str, Any]]]:
@@ -68,20 +68,50 @@ def write_inputs(tmp: Path, world: Path, sites: list[dict[str, Any]]) -> tuple[P
     return registry, forms
 
 
-def _tree_rss(proc: psutil.Process) -> tuple[int, int]:
-    """(bytes resident, processes) of ``proc`` and every descendant alive now."""
+def _kind(p: psutil.Process) -> str:
+    """What a process of the tree is: the checker, the crawler, Chromium, the Playwright driver, tesseract."""
+    cmd = " ".join(p.cmdline())
+    if "crawler.serve" in cmd or "crawler.run" in cmd:
+        return "crawler"
+    if "chrom" in cmd:
+        return "chromium"
+    if "playwright" in cmd or p.name() == "node":
+        return "playwright driver"
+    if "tesseract" in cmd:
+        return "tesseract"
+    return "checker" if "ita_checker" in cmd else p.name()
+
+
+def _tree_memory(proc: psutil.Process, cpu: dict[int, tuple[str, float]]) -> tuple[int, int, dict[str, int]]:
+    """(bytes, processes, bytes per kind) of ``proc`` and every descendant alive now, counted as PSS (shared
+    pages split between the processes that share them: Chromium's processes share most of theirs); ``cpu``
+    gets each process's CPU seconds so far (pid → (kind, seconds))."""
     total, count = 0, 0
+    kinds: dict[str, int] = {}
     try:
         members = [proc, *proc.children(recursive=True)]
     except psutil.Error:
-        return 0, 0
+        return 0, 0, {}
     for p in members:
         try:
-            total += p.memory_info().rss
-            count += 1
+            pss = p.memory_full_info().pss
+            kind = _kind(p)
+            t = p.cpu_times()
         except psutil.Error:
             continue
-    return total, count
+        cpu[p.pid] = (kind, t.user + t.system)
+        total += pss
+        count += 1
+        kinds[kind] = kinds.get(kind, 0) + pss
+    return total, count, kinds
+
+
+def _by_kind(cpu: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds per kind of process, as last sampled (a process's last half second is missed)."""
+    out: dict[str, float] = {}
+    for kind, seconds in cpu.values():
+        out[kind] = round(out.get(kind, 0.0) + seconds, 1)
+    return dict(sorted(out.items()))
 
 
 def measure(cmd: list[str], *, cwd: Path) -> dict[str, Any]:
@@ -90,13 +120,15 @@ def measure(cmd: list[str], *, cwd: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
-    peak = {"rss": 0, "procs": 0}
+    peak: dict[str, Any] = {"rss": 0, "procs": 0, "kinds": {}}
+    cpu: dict[int, tuple[str, float]] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            rss, count = _tree_rss(ps)
-            peak["rss"] = max(peak["rss"], rss)
+            rss, count, kinds = _tree_memory(ps, cpu)
+            if rss > peak["rss"]:
+                peak["rss"], peak["kinds"] = rss, kinds
             peak["procs"] = max(peak["procs"], count)
             done.wait(SAMPLE_S)
 
@@ -114,7 +146,9 @@ def measure(cmd: list[str], *, cwd: Path) -> dict[str, Any]:
     return {
         "wall_s": round(wall, 1),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-        "peak_tree_rss_mb": round(peak["rss"] / 2**20),
+        "cpu_s_by_kind_sampled": _by_kind(cpu),
+        "peak_tree_pss_mb": round(peak["rss"] / 2**20),
+        "peak_pss_mb_by_kind": {k: round(v / 2**20) for k, v in sorted(peak["kinds"].items())},
         "peak_processes": peak["procs"],
         "load_avg_1m_at_end": round(os.getloadavg()[0], 2),  # other work on the machine skews the figures
     }
@@ -141,6 +175,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", type=int, default=4, help="agencies checked at once (scan --workers)")
     ap.add_argument("--only-shared", action="store_true", help="skip the crawler-per-agency scans")
+    ap.add_argument("--keep", action="store_true", help="keep the world, stores and outputs (path printed)")
     ap.add_argument("--out", type=Path, default=ROOT / "outputs" / "bench_scan.json")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ita-bench-scan-"))
@@ -166,7 +201,10 @@ def main() -> None:
     finally:
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda s: s.stop(), servers))
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            print(f"kept {tmp}", flush=True)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     by = {(r["crawler"], r["night"]): r for r in rows}
     ratios = {
         "unchanged_vs_cold_cpu_shared": round(by["shared", "unchanged"]["cpu_s"] / by["shared", "cold"]["cpu_s"], 3)

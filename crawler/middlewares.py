@@ -77,7 +77,10 @@ class StoreCacheMiddleware:
     def process_request(self, request: Any, spider: Any = None) -> Any:
         if request.meta.get("playwright") or "ita_source" not in request.meta:
             return None
-        done = self.store.fetch_in_run(self.run_id, request.url)
+        # The run records a URL under the address first requested (a redirect hop is recorded as its start):
+        # a hop to a page this run already has (a submitted URL redirecting home) is fetched, not replayed.
+        first = request.meta.get("redirect_urls", [request.url])[0]
+        done = self.store.fetch_in_run(self.run_id, first)
         if done is not None and done.ok:
             request.meta["ita_replayed"] = True
             return self._stored(request, done)

@@ -120,3 +120,31 @@ def test_pdf_can_be_left_out(tmp_path: Path) -> None:
     paths = write_outputs(fix_result(), tmp_path, pdf=False)
     assert set(paths) == {"json", "html", "xlsx", "form"}
     assert not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.browser
+def test_letters_printed_in_a_scan_share_one_browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A scan prints a letter per agency: one Chromium serves them all (a launch per letter cost more CPU than
+    the rest of an unchanged agency's re-check); a check on its own launches and closes its own."""
+    from ita_checker.crawl import printing
+    from ita_checker.crawl.chromium import chromium_path
+
+    exe = chromium_path()
+    assert exe is not None
+    browsers: list[object] = []
+    real = printing._print_page
+
+    def spy(browser: object, html: str, footer: str) -> bytes:
+        browsers.append(browser)
+        return real(browser, html, footer)
+
+    monkeypatch.setattr(printing, "_print_page", spy)
+    with printing.shared_printer(exe):
+        letters = [write_outputs(fix_result(), tmp_path / f"a{i}")["pdf"] for i in range(3)]
+    assert len(browsers) == 3
+    assert len({id(b) for b in browsers}) == 1
+    for path in letters:
+        assert path.read_bytes().startswith(b"%PDF")
+    write_outputs(fix_result(), tmp_path / "alone")
+    assert len(browsers) == 4
+    assert browsers[3] is not browsers[0]

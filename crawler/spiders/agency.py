@@ -44,19 +44,21 @@ class AgencySpider(scrapy.Spider):
         self.query_variants: dict[str, int] = {}
         self.skipped: dict[str, int] = {}  # URLs left out per limit (max_pages, max_documents, trap)
         self.topic_keys = {kw for kws in job.topics.values() for kw in kws}
+        # Scrapy reads start() lazily, so pages can link to a submitted URL before it is requested: it is
+        # claimed here, and always fetched as submitted (with its item codes), whatever links to it first.
+        self.submitted: dict[str, list[str]] = {}
+        for code, urls in job.submitted.items():
+            for u in urls:
+                self.submitted.setdefault(urldefrag(u)[0], []).append(code)
+        self.seen.update(self.submitted)
+        self.seen.add(urldefrag(job.site)[0])
 
     # --- requests -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        by_url: dict[str, list[str]] = {}
-        for code, urls in self.job.submitted.items():
-            for u in urls:
-                by_url.setdefault(urldefrag(u)[0], []).append(code)
-        for url, codes in by_url.items():
-            self.seen.add(url)
+        for url, codes in self.submitted.items():
             yield self._request(url, source="submitted", depth=0, codes=codes, robots=False)
         home = urldefrag(self.job.site)[0]
-        if home not in self.seen:
-            self.seen.add(home)
+        if home not in self.submitted:
             yield self._request(home, source="home", depth=0, robots=False)
         if self.job.sitemap:
             p = urlparse(home)

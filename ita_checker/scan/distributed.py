@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import redis
 
+from ita_checker.crawl.chromium import chromium_path
+from ita_checker.crawl.printing import shared_printer
 from ita_checker.crawl.process import CrawlFn
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override
@@ -184,15 +186,17 @@ def run_worker(opts: WorkerOptions) -> WorkerReport:
                 failures.append(exc)
 
         service, crawl_fn = crawler_for(sopts)  # one crawler process for this worker's agencies
+        printer = shared_printer(chromium_path() if sopts.pdf else None)  # and one browser for the letters
         q.start_heartbeat()
         try:
-            threads = [
-                threading.Thread(target=work, name=f"agency-{i}", daemon=True) for i in range(max(1, sopts.workers))
-            ]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            with printer:
+                threads = [
+                    threading.Thread(target=work, name=f"agency-{i}", daemon=True) for i in range(max(1, sopts.workers))
+                ]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
         finally:
             q.stop_heartbeat()
             if service is not None:

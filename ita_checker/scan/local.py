@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ita_checker.check import CheckOptions, compute_check
+from ita_checker.crawl.chromium import chromium_path
+from ita_checker.crawl.printing import shared_printer
 from ita_checker.crawl.process import CrawlFn, run_crawl
 from ita_checker.crawl.service import CrawlService
 from ita_checker.errors import InputError
@@ -179,7 +181,8 @@ def _run_agencies(
     if on_progress:
         on_progress(len(outcomes), total, None)
     service, crawl_fn = crawler_for(opts)
-    with ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency") as pool:
+    printer = shared_printer(chromium_path() if opts.pdf else None)  # one browser prints every letter
+    with printer, ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency") as pool:
         pending: set[Future[AgencyOutcome]] = {
             pool.submit(check_one, opts, scan_id, reg, a, by_agency.get(a.id, {}), crawl_fn) for a in todo
         }

@@ -1,11 +1,16 @@
 """Carry-over: when a re-check fetched byte-identical evidence, the last result is reused instead of re-judged.
 
-The fingerprint covers everything a verdict depends on: every fetch record of the run (URL, final URL,
-status, failure class, body hash, how it was found, parent link, link text, item codes; not the times), the
-link edges, the agency, year, type, rule set and submitted URLs, and the code that judges (the rule set's
-contents, the rules engine and extractor sources). Equal fingerprints mean extraction, OCR, rules and
-screenshots would give the same result, so they are skipped and the stored result is carried over with the
-new run id and ``checked_at``, marked ``carried_over`` and said in the report's notes.
+The fingerprint covers the evidence and what judges it: every URL of the run with its final URL, status,
+failure class and body hash (and whether it is the home page or a submitted URL), the link edges of the
+submitted pages, the agency, year, type, rule set and submitted URLs, and the code that judges (the rule
+set's contents, the rules engine and extractor sources). Equal fingerprints mean the same bytes came back
+from the same URLs, so extraction, OCR, rules and screenshots are skipped and the stored result is carried
+over with the new run id and ``checked_at``, marked ``carried_over`` and said in the report's notes.
+
+Not in it: which page linked a discovered page first, and with what link text (``parent_url``, ``anchor``,
+linked or discovered). Many agencies are crawled at once and responses arrive in any order, so a page that
+several pages link is recorded with whichever link was followed first; that order is not evidence (the link
+texts themselves are in the linking pages' bytes), and a re-scan that only saw another order carries over.
 """
 
 from __future__ import annotations
@@ -55,9 +60,7 @@ def evidence_fingerprint(
             r.status or 0,
             r.fail_class or "",
             r.sha256 or "",
-            r.source,
-            r.parent_url or "",
-            r.anchor or "",
+            r.source if r.source in ("home", "submitted") else "",
             sorted(r.item_codes),
         )
         for r in fetches
