@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pymupdf
+import pytest
 
 from ita_checker.check import CheckOptions, run_check
 from ita_checker.crawl.freshness import reusable
@@ -118,5 +119,55 @@ def test_nightly_checks_reuse_a_stable_document_without_a_request(tmp_path: Path
         assert fourth["crawl"]["fresh_reused"] == 0
         saved = json.loads((tmp_path / "night3" / "result.json").read_text(encoding="utf-8"))
         assert saved["crawl"]["fresh_reused"] == 1
+    finally:
+        site.stop()
+
+
+@pytest.mark.browser
+def test_stable_rendering_of_a_script_built_page_is_reused(tmp_path: Path) -> None:
+    """The shell is requested every night; the browser renders it again only when the policy says it is due,
+    and the links of the reused rendering are still followed."""
+    www = tmp_path / "www"
+    shutil.copytree(SITES / "mini" / "www", www)
+    shutil.copy(SITES / "crawl" / "www" / "js.html", www / "js.html")
+    (www / "news").mkdir()
+    (www / "news" / "detail-1.html").write_text("<html><body><h1>ข่าว</h1><p>รายละเอียด</p></body></html>", "utf-8")
+    site = serve(SiteConfig(root=www), host="127.0.62.3")
+    form = tmp_path / "form.csv"
+    form.write_text(f"ข้อ,ข้อมูล,URL,คำอธิบาย\nO4,ข่าว,{site.base_url}/js.html,\n", encoding="utf-8")
+
+    def night(n: int) -> dict:
+        return run_check(
+            CheckOptions(
+                submissions=form,
+                site=site.base_url + "/",
+                year=2569,
+                agency_type="local",
+                allow_private=True,
+                out_dir=tmp_path / f"night{n}",
+                store_dir=tmp_path / "store",
+                screenshots=False,
+                pdf=False,
+                browser="auto",
+                max_pages=3,
+                revisit_stable_days=7,
+            )
+        ).result
+
+    def js_hits() -> int:
+        return sum(1 for h in site.hits if h.startswith("/js.html"))
+
+    try:
+        night(1)
+        assert js_hits() == 2  # the shell, then the browser
+        _age_runs(tmp_path / "store", 8)
+        night(2)
+        assert js_hits() == 4  # rendered once, 8 days ago: due
+        _age_runs(tmp_path / "store", 1)
+        before_detail = sum(1 for h in site.hits if h == "/news/detail-1.html")
+        third = night(3)
+        assert js_hits() == 5  # the shell only: the rendering of the last 9 days stands
+        assert third["crawl"]["fresh_reused"] == 1
+        assert sum(1 for h in site.hits if h == "/news/detail-1.html") == before_detail + 1  # its link followed
     finally:
         site.stop()

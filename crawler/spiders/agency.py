@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlparse
 
@@ -16,10 +17,11 @@ from twisted.python.failure import Failure
 from crawler.browser import settle
 from crawler.classify import classify_failure, classify_response
 from crawler.items import FetchedItem, LinkEdge
+from ita_checker.crawl.freshness import reusable
 from ita_checker.crawl.job import CrawlJob
 from ita_checker.extract.evidence import WRAPPER_TEXT
 from ita_checker.extract.html import extract_html, is_document_url, is_ita_page
-from ita_checker.store.blobs import FetchRecord
+from ita_checker.store.blobs import FetchRecord, Store
 from ita_checker.text.thaitext import contains_any, match_key
 
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:")
@@ -52,6 +54,7 @@ class AgencySpider(scrapy.Spider):
                 self.submitted.setdefault(urldefrag(u)[0], []).append(code)
         self.seen.update(self.submitted)
         self.seen.add(urldefrag(job.site)[0])
+        self._store: Store | None = None  # opened when the freshness policy asks for a stored rendering
 
     # --- requests -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -164,12 +167,18 @@ class AgencySpider(scrapy.Spider):
         )
         if fail and via_browser and m.get("ita_plain_ok"):
             return  # keep the plain HTTP version when the browser retry fails
+        html = not fail and _is_html(response, ctype)
+        doc = extract_html(response.body, url=response.url, content_type=ctype) if html else None
+        wants_browser = doc is not None and doc.script_heavy and not via_browser and self.job.browser == "auto"
+        reused = self._recent_rendering(request) if wants_browser else None
+        if reused is not None:  # freshness policy: the last rendering, stable long enough, stands for tonight's
+            yield from self._reuse_rendering(request, response, reused)
+            return
         if not m.get("ita_replayed"):
             yield FetchedItem(record=rec, body=None if fail else response.body)
-        if fail or not _is_html(response, ctype):
+        if doc is None:
             return
-        doc = extract_html(response.body, url=response.url, content_type=ctype)
-        if doc.script_heavy and not via_browser and self.job.browser == "auto":
+        if wants_browser:
             if self._take_browser_slot(m["ita_source"]):
                 meta = {k: v for k, v in request.meta.items() if k not in _CACHE_META}
                 retry = request.replace(priority=6, meta=meta)
@@ -179,6 +188,32 @@ class AgencySpider(scrapy.Spider):
                 return
             self.logger.info("script-built page, no browser available or budget left: %s", request.url)
         yield from self._follow(response, doc)
+
+    def _recent_rendering(self, request: scrapy.Request) -> FetchRecord | None:
+        """The stored browser rendering of this page to reuse tonight (ita_checker.crawl.freshness), if any."""
+        if self.job.revisit_stable_s <= 0:
+            return None
+        if self._store is None:
+            self._store = Store(self.job.store_dir)
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        history = self._store.ok_history(url, exclude_run=self.job.run_id)
+        return reusable(history, now=time.time(), stable_s=self.job.revisit_stable_s, rendered=True)
+
+    def _reuse_rendering(self, request: scrapy.Request, response: Response, rec: FetchRecord) -> Iterator[Any]:
+        assert self._store is not None
+        assert rec.sha256 is not None
+        body = self._store.get_blob(rec.sha256)
+        rendered = response.replace(body=body)
+        fresh = replace(
+            self._record(request, final_url=rec.final_url, status=rec.status, content_type=rec.content_type),
+            via_browser=True,
+            not_modified=True,
+            fresh=True,
+            etag=rec.etag,
+            last_modified=rec.last_modified,
+        )
+        yield FetchedItem(record=fresh, body=body)
+        yield from self._follow(rendered, extract_html(body, url=rendered.url, content_type=rec.content_type))
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -309,6 +344,8 @@ class AgencySpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         """The run's summary line in crawl.log: how it ended and what the limits left out."""
+        if self._store is not None:
+            self._store.close()
         left_out = ", ".join(f"{k}={n}" for k, n in sorted(self.skipped.items())) or "none"
         self.logger.info(
             "crawl finished (%s): %d pages and %d documents scheduled; left out by limits: %s",
