@@ -42,6 +42,7 @@ class IpLimiter:
         self.policy = policy
         store_dir.mkdir(parents=True, exist_ok=True)
         self.db = open_sqlite(store_dir / DB_FILE, SCHEMA, check_same_thread=False)
+        self.db.execute("PRAGMA synchronous=NORMAL")  # leases are short-lived: no fsync per request in WAL mode
         self._lock = threading.Lock()  # one connection, used from the reactor and from worker threads
 
     def close(self) -> None:
