@@ -112,7 +112,18 @@ class Service:
         """One request from the client (called in the reactor thread)."""
         op = message.get("op")
         if op == "crawl":
-            self.start_job(CrawlJob.from_json(json.dumps(message["job"])), Path(message["log"]))
+            try:
+                job = CrawlJob.from_json(json.dumps(message["job"]))
+            except (KeyError, TypeError, ValueError) as exc:
+                log.error("bad crawl request %r: %s", str(message)[:200], exc)
+                return
+            try:
+                self.start_job(job, Path(message["log"]))
+            except Exception as exc:  # a job that cannot start must still be answered, or its caller waits
+                log.exception("job %s could not start", job.run_id)
+                self.crawlers.pop(job.run_id, None)
+                self.router.close_job(job.run_id)
+                self.send({"event": "done", "run_id": job.run_id, "status": "failed", "detail": repr(exc)})
         elif op == "cancel":
             crawler = self.crawlers.get(str(message.get("run_id")))
             if crawler is not None:
