@@ -239,3 +239,39 @@ def test_crawler_browser_is_launched_through_the_proxy() -> None:
     assert "--proxy-server=http://127.0.0.1:1" in args
     assert "--proxy-bypass-list=<-loopback>" in args  # loopback targets go through the proxy too
     assert any(a.startswith("--host-resolver-rules=MAP * ~NOTFOUND") for a in args)  # no lookups of its own
+
+
+@pytest.mark.skipif(not chromium_available(), reason="needs Debian chromium")
+def test_shared_screenshot_browser_of_a_scan_holds_the_guard_too(
+    tmp_path: Path, site: RunningSite, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan keeps one screenshot browser for every agency (behind one guarded proxy): the rebinding name is
+    refused there as well, and the batches of two agencies are shot by the same browser."""
+    from ita_checker.crawl import screenshots
+    from ita_checker.crawl.screenshots import ShotRequest, shared_screenshots, take_screenshots
+
+    browsers: list[object] = []
+    real = screenshots._shoot
+
+    def spy(browser: object, *args: object, **kwargs: object) -> dict[str, str]:
+        browsers.append(browser)
+        return real(browser, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(screenshots, "_shoot", spy)
+    guard = Guard(resolver=_scripted(PUBLIC, PUBLIC, "127.0.0.1", PUBLIC, PUBLIC, "127.0.0.1"))
+    port = site.base_url.rsplit(":", 1)[1]
+    url = f"http://rebind.test:{port}/oit/structure.html"
+    with shared_screenshots(guard):
+        for agency in ("a", "b"):
+            guard.check(url)
+            shots = take_screenshots(
+                [ShotRequest(url=url, sha256=agency * 64)],
+                cache_dir=tmp_path / "cache",
+                out_dir=tmp_path / agency,
+                guard=guard,
+            )
+            assert shots == {}
+    assert site.hits == [], "the screenshot browser reached the loopback address"
+    assert len(browsers) == 2
+    assert browsers[0] is browsers[1]
+    assert any("egress proxy refused rebind.test" in r.getMessage() for r in caplog.records), caplog.text

@@ -51,15 +51,22 @@ class Printer:
     def __init__(self, executable: str) -> None:
         self.executable = executable
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._serve, name="pdf-printer", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None  # started with the first letter
+        self._start_lock = threading.Lock()
 
     def print(self, html: str, footer: str) -> bytes:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="pdf-printer", daemon=True)
+                self._thread.start()
         done: Future[bytes] = Future()
         self._jobs.put((html, footer, done))
         return done.result(timeout=PRINT_TIMEOUT_MS / 1000 * 2)
 
     def close(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                return
         self._jobs.put(None)
         self._thread.join(timeout=15)
 

@@ -4,7 +4,12 @@ request the page makes."""
 from __future__ import annotations
 
 import logging
+import queue
 import shutil
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +57,29 @@ def take_screenshots(shots: list[ShotRequest], *, cache_dir: Path, out_dir: Path
             todo.append(s)
     if not todo or not chromium_available():
         return done
-    from playwright.sync_api import Error as PlaywrightError
+    shooter = _shared
+    if shooter is not None and shooter.guard == guard:
+        done.update(shooter.shoot(todo, cache_dir=cache_dir, shot_dir=shot_dir))
+        return done
     from playwright.sync_api import sync_playwright
+
+    with guarded_egress(guard) as egress, sync_playwright() as p:
+        browser = _launch(p, egress.url)
+        try:
+            done.update(_shoot(browser, todo, guard, cache_dir=cache_dir, shot_dir=shot_dir))
+        finally:
+            browser.close()
+    return done
+
+
+def _launch(p: Any, proxy_url: str) -> Any:
+    args = [*CHROMIUM_ARGS, *proxy_args(proxy_url)]  # the browser reaches nothing the guard did not validate
+    return p.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
+
+
+def _shoot(browser: Any, todo: list[ShotRequest], guard: Guard, *, cache_dir: Path, shot_dir: Path) -> dict[str, str]:
+    """Screenshot ``todo`` in a fresh context of ``browser``; url → path relative to the agency's folder."""
+    from playwright.sync_api import Error as PlaywrightError
 
     def route(r: Any) -> None:
         try:
@@ -63,29 +89,99 @@ def take_screenshots(shots: list[ShotRequest], *, cache_dir: Path, out_dir: Path
             return
         r.continue_()
 
-    with guarded_egress(guard) as egress, sync_playwright() as p:
-        args = [*CHROMIUM_ARGS, *proxy_args(egress.url)]  # the browser reaches nothing the guard did not validate
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
-        try:
-            context = browser.new_context(viewport={"width": VIEWPORT_W, "height": VIEWPORT_H})
-            context.route("**/*", route)
-            page = context.new_page()
-            for s in todo:
-                checkpoint()
-                target = cache_dir / f"{s.sha256}.png"
-                try:
-                    response = page.goto(s.url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
-                    if response is not None and response.headers.get(REFUSED_HEADER.lower()):
-                        log.warning("screenshot of %s refused at connect time by the SSRF guard", s.url)
-                        continue  # the proxy's refusal page, not the agency's
-                    page.screenshot(path=str(target), timeout=PAGE_TIMEOUT_MS)
-                except PlaywrightError as exc:
-                    checkpoint()  # a Ctrl-C in the terminal also closes Chromium: not a failed screenshot
-                    log.warning("screenshot of %s failed: %s", s.url, str(exc).splitlines()[0])
-                    continue
-                shutil.copyfile(target, shot_dir / target.name)
-                done[s.url] = f"screenshots/{target.name}"
-            context.close()
-        finally:
-            browser.close()
+    done: dict[str, str] = {}
+    context = browser.new_context(viewport={"width": VIEWPORT_W, "height": VIEWPORT_H})
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        for s in todo:
+            checkpoint()
+            target = cache_dir / f"{s.sha256}.png"
+            try:
+                response = page.goto(s.url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
+                if response is not None and response.headers.get(REFUSED_HEADER.lower()):
+                    log.warning("screenshot of %s refused at connect time by the SSRF guard", s.url)
+                    continue  # the proxy's refusal page, not the agency's
+                page.screenshot(path=str(target), timeout=PAGE_TIMEOUT_MS)
+            except PlaywrightError as exc:
+                checkpoint()  # a Ctrl-C in the terminal also closes Chromium: not a failed screenshot
+                log.warning("screenshot of %s failed: %s", s.url, str(exc).splitlines()[0])
+                continue
+            shutil.copyfile(target, shot_dir / target.name)
+            done[s.url] = f"screenshots/{target.name}"
+    finally:
+        context.close()
     return done
+
+
+_Job = tuple[list[ShotRequest], Path, Path, "Future[dict[str, str]]"]
+
+
+class Screenshotter:
+    """One Chromium (behind one guarded egress proxy) for the screenshots of many agencies: a scan's.
+
+    Playwright's sync objects belong to the thread that made them, so every batch is handed to that thread;
+    a browser that crashed is launched again for the next batch.
+    """
+
+    def __init__(self, guard: Guard) -> None:
+        self.guard = guard
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._thread: threading.Thread | None = None  # started with the first batch: a night of carried-over
+        self._start_lock = threading.Lock()  # agencies needs no browser, no proxy and no Playwright driver
+
+    def shoot(self, todo: list[ShotRequest], *, cache_dir: Path, shot_dir: Path) -> dict[str, str]:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="screenshots", daemon=True)
+                self._thread.start()
+        done: Future[dict[str, str]] = Future()
+        self._jobs.put((todo, cache_dir, shot_dir, done))
+        return done.result(timeout=PAGE_TIMEOUT_MS / 1000 * 2 * (len(todo) + 1))
+
+    def close(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                return
+        self._jobs.put(None)
+        self._thread.join(timeout=15)
+
+    def _serve(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        with guarded_egress(self.guard) as egress, sync_playwright() as p:
+            browser: Any = None
+            try:
+                while (job := self._jobs.get()) is not None:
+                    todo, cache_dir, shot_dir, done = job
+                    try:
+                        if browser is None or not browser.is_connected():
+                            browser = _launch(p, egress.url)
+                        done.set_result(_shoot(browser, todo, self.guard, cache_dir=cache_dir, shot_dir=shot_dir))
+                    except BaseException as exc:  # a stop request or a browser failure goes back to the caller
+                        done.set_exception(exc)
+            finally:
+                if browser is not None and browser.is_connected():
+                    browser.close()
+
+
+_shared: Screenshotter | None = None
+_shared_lock = threading.Lock()
+
+
+@contextmanager
+def shared_screenshots(guard: Guard | None) -> Iterator[None]:
+    """While open, ``take_screenshots`` with this guard uses one long-lived browser (None: no sharing)."""
+    global _shared
+    if guard is None or not chromium_available():
+        yield
+        return
+    shooter = Screenshotter(guard)
+    with _shared_lock:
+        previous, _shared = _shared, shooter
+    try:
+        yield
+    finally:
+        with _shared_lock:
+            _shared = previous
+        shooter.close()

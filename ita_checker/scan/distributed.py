@@ -16,6 +16,7 @@ import redis
 from ita_checker.crawl.chromium import chromium_path
 from ita_checker.crawl.printing import shared_printer
 from ita_checker.crawl.process import CrawlFn
+from ita_checker.crawl.screenshots import shared_screenshots
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override
 from ita_checker.inputs.registry import Registry, read_registry
@@ -27,6 +28,7 @@ from ita_checker.scan.local import (
     crawler_for,
     finalize,
     load_overrides,
+    scan_guard,
 )
 from ita_checker.scan.outcome import AgencyOutcome, ScanOutcome
 from ita_checker.scan.workqueue import WorkQueue
@@ -187,9 +189,10 @@ def run_worker(opts: WorkerOptions) -> WorkerReport:
 
         service, crawl_fn = crawler_for(sopts)  # one crawler process for this worker's agencies
         printer = shared_printer(chromium_path() if sopts.pdf else None)  # and one browser for the letters
+        shots = shared_screenshots(scan_guard(sopts) if sopts.screenshots else None)  # one for the screenshots
         q.start_heartbeat()
         try:
-            with printer:
+            with printer, shots:
                 threads = [
                     threading.Thread(target=work, name=f"agency-{i}", daemon=True) for i in range(max(1, sopts.workers))
                 ]

@@ -16,8 +16,10 @@ from typing import Any
 
 from ita_checker.check import CheckOptions, compute_check
 from ita_checker.crawl.chromium import chromium_path
+from ita_checker.crawl.netguard import Guard
 from ita_checker.crawl.printing import shared_printer
 from ita_checker.crawl.process import CrawlFn, run_crawl
+from ita_checker.crawl.screenshots import shared_screenshots
 from ita_checker.crawl.service import CrawlService
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash, read_overrides
@@ -103,6 +105,11 @@ def _resumed(agency_dir: Path, scan_id: str) -> dict[str, Any] | None:
     return result if result.get("scan_id") == scan_id else None
 
 
+def scan_guard(opts: ScanOptions) -> Guard:
+    """The SSRF guard every agency of the scan is checked with (the one compute_check builds)."""
+    return Guard(allow_private=opts.allow_private, allowed_hosts=frozenset(opts.allowed_hosts))
+
+
 def crawler_for(opts: ScanOptions) -> tuple[CrawlService | None, CrawlFn]:
     """The scan's crawl runner: the shared crawler (its log is DIR/crawler.log), or a process per agency."""
     if not opts.shared_crawler:
@@ -182,7 +189,9 @@ def _run_agencies(
         on_progress(len(outcomes), total, None)
     service, crawl_fn = crawler_for(opts)
     printer = shared_printer(chromium_path() if opts.pdf else None)  # one browser prints every letter
-    with printer, ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency") as pool:
+    shots = shared_screenshots(scan_guard(opts) if opts.screenshots else None)  # and one takes the screenshots
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="agency")
+    with printer, shots, pool:
         pending: set[Future[AgencyOutcome]] = {
             pool.submit(check_one, opts, scan_id, reg, a, by_agency.get(a.id, {}), crawl_fn) for a in todo
         }
