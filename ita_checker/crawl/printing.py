@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
+from ita_checker.crawl.browser_thread import BrowserThread
 from ita_checker.crawl.chromium import CHROMIUM_ARGS
 
 log = logging.getLogger("ita_checker.crawl.printing")
 
 PRINT_TIMEOUT_MS = 60_000
-_Job = tuple[str, str, Future[bytes]]
 
 
 def _print_page(browser: Any, html: str, footer: str) -> bytes:
@@ -42,51 +40,20 @@ def _print_page(browser: Any, html: str, footer: str) -> bytes:
 
 
 class Printer:
-    """One Chromium kept open for many letters (a scan prints one per agency), driven by its own thread.
-
-    Playwright's sync objects belong to the thread that made them, so every print is handed to that thread;
-    a browser that crashed is launched again for the next letter.
-    """
+    """One Chromium kept open for many letters (a scan prints one per agency)."""
 
     def __init__(self, executable: str) -> None:
         self.executable = executable
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
-        self._thread: threading.Thread | None = None  # started with the first letter
-        self._start_lock = threading.Lock()
+        self._thread = BrowserThread(
+            "pdf-printer",
+            lambda p, _: p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS),
+        )
 
     def print(self, html: str, footer: str) -> bytes:
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._serve, name="pdf-printer", daemon=True)
-                self._thread.start()
-        done: Future[bytes] = Future()
-        self._jobs.put((html, footer, done))
-        return done.result(timeout=PRINT_TIMEOUT_MS / 1000 * 2)
+        return self._thread.run(lambda browser: _print_page(browser, html, footer), timeout_s=PRINT_TIMEOUT_MS / 500)
 
     def close(self) -> None:
-        with self._start_lock:
-            if self._thread is None:
-                return
-        self._jobs.put(None)
-        self._thread.join(timeout=15)
-
-    def _serve(self) -> None:
-        with sync_playwright() as p:
-            browser: Any = None
-            try:
-                while (job := self._jobs.get()) is not None:
-                    html, footer, done = job
-                    try:
-                        if browser is None or not browser.is_connected():
-                            browser = p.chromium.launch(
-                                executable_path=self.executable, headless=True, args=CHROMIUM_ARGS
-                            )
-                        done.set_result(_print_page(browser, html, footer))
-                    except Exception as exc:  # handed to the caller, which notes a missing letter
-                        done.set_exception(exc)
-            finally:
-                if browser is not None and browser.is_connected():
-                    browser.close()
+        self._thread.close()
 
 
 _shared: Printer | None = None

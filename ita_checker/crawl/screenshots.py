@@ -4,16 +4,15 @@ request the page makes."""
 from __future__ import annotations
 
 import logging
-import queue
 import shutil
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ita_checker.crawl.browser_thread import BrowserThread
 from ita_checker.crawl.chromium import CHROMIUM_ARGS, chromium_path
 from ita_checker.crawl.egress import REFUSED_HEADER, guarded_egress, proxy_args
 from ita_checker.crawl.netguard import Guard
@@ -114,55 +113,23 @@ def _shoot(browser: Any, todo: list[ShotRequest], guard: Guard, *, cache_dir: Pa
     return done
 
 
-_Job = tuple[list[ShotRequest], Path, Path, "Future[dict[str, str]]"]
-
-
 class Screenshotter:
-    """One Chromium (behind one guarded egress proxy) for the screenshots of many agencies: a scan's.
-
-    Playwright's sync objects belong to the thread that made them, so every batch is handed to that thread;
-    a browser that crashed is launched again for the next batch.
-    """
+    """One Chromium, behind one guarded egress proxy, for the screenshots of many agencies (a scan's)."""
 
     def __init__(self, guard: Guard) -> None:
         self.guard = guard
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
-        self._thread: threading.Thread | None = None  # started with the first batch: a night of carried-over
-        self._start_lock = threading.Lock()  # agencies needs no browser, no proxy and no Playwright driver
+        self._thread = BrowserThread(
+            "screenshots", lambda p, egress: _launch(p, egress.url), lambda: guarded_egress(guard)
+        )
 
     def shoot(self, todo: list[ShotRequest], *, cache_dir: Path, shot_dir: Path) -> dict[str, str]:
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._serve, name="screenshots", daemon=True)
-                self._thread.start()
-        done: Future[dict[str, str]] = Future()
-        self._jobs.put((todo, cache_dir, shot_dir, done))
-        return done.result(timeout=PAGE_TIMEOUT_MS / 1000 * 2 * (len(todo) + 1))
+        return self._thread.run(
+            lambda browser: _shoot(browser, todo, self.guard, cache_dir=cache_dir, shot_dir=shot_dir),
+            timeout_s=PAGE_TIMEOUT_MS / 1000 * 2 * (len(todo) + 1),
+        )
 
     def close(self) -> None:
-        with self._start_lock:
-            if self._thread is None:
-                return
-        self._jobs.put(None)
-        self._thread.join(timeout=15)
-
-    def _serve(self) -> None:
-        from playwright.sync_api import sync_playwright
-
-        with guarded_egress(self.guard) as egress, sync_playwright() as p:
-            browser: Any = None
-            try:
-                while (job := self._jobs.get()) is not None:
-                    todo, cache_dir, shot_dir, done = job
-                    try:
-                        if browser is None or not browser.is_connected():
-                            browser = _launch(p, egress.url)
-                        done.set_result(_shoot(browser, todo, self.guard, cache_dir=cache_dir, shot_dir=shot_dir))
-                    except BaseException as exc:  # a stop request or a browser failure goes back to the caller
-                        done.set_exception(exc)
-            finally:
-                if browser is not None and browser.is_connected():
-                    browser.close()
+        self._thread.close()
 
 
 _shared: Screenshotter | None = None
