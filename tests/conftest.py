@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +32,22 @@ def mini_site() -> Iterator[RunningSite]:
 
 
 __all__ = ["HAS_CHROMIUM", "ROOT", "SITES", "write_submissions"]
+
+
+def local_check(site: RunningSite, form: Path, out: Path, store: Path, **opts: Any) -> dict[str, Any]:
+    """``run_check`` of a loopback test site with its form: no screenshots, no PDF, no browser, 3 pages, year
+    2569, local agency, unless ``opts`` says otherwise; the result dict."""
+    from ita_checker.check import CheckOptions, run_check
+
+    settings: dict[str, Any] = {"screenshots": False, "pdf": False, "browser": "never", "max_pages": 3} | opts
+    options = CheckOptions(
+        submissions=form,
+        site=site.base_url + "/",
+        year=2569,
+        agency_type="local",
+        allow_private=True,
+        out_dir=out,
+        store_dir=store,
+        **settings,
+    )
+    return run_check(options).result

@@ -5,10 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ita_checker.check import CheckOptions, run_check
 from ita_checker.demo.server import SiteConfig, serve
 
-from .conftest import SITES
+from .conftest import SITES, local_check
 
 
 def test_submitted_url_redirecting_to_a_page_already_fetched_is_recorded(tmp_path: Path) -> None:
@@ -19,21 +18,7 @@ def test_submitted_url_redirecting_to_a_page_already_fetched_is_recorded(tmp_pat
     form = tmp_path / "form.csv"
     form.write_text(f"ข้อ,ข้อมูล,URL,คำอธิบาย\nO6,แผน,{site.base_url}/moved.html,\n", encoding="utf-8")
     try:
-        result = run_check(
-            CheckOptions(
-                submissions=form,
-                site=site.base_url + "/",
-                year=2569,
-                agency_type="local",
-                allow_private=True,
-                out_dir=tmp_path / "out",
-                store_dir=tmp_path / "store",
-                screenshots=False,
-                pdf=False,
-                browser="never",
-                max_pages=3,
-            )
-        ).result
+        result = local_check(site, form, tmp_path / "out", tmp_path / "store")
     finally:
         site.stop()
     db = sqlite3.connect(tmp_path / "store" / "ita.sqlite")

@@ -10,12 +10,11 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from ita_checker.check import CheckOptions, run_check
 from ita_checker.crawl.freshness import reusable
 from ita_checker.demo.server import SiteConfig, serve
 from ita_checker.store.blobs import FetchRecord
 
-from .conftest import SITES
+from .conftest import SITES, local_check
 
 DAY = 86400.0
 NOW = 1_800_000_000.0
@@ -80,23 +79,7 @@ def test_nightly_checks_reuse_a_stable_document_without_a_request(tmp_path: Path
     form.write_text(f"ข้อ,ข้อมูล,URL,คำอธิบาย\nO6,แผน,{site.base_url}/files/plan.pdf,\n", encoding="utf-8")
 
     def night(n: int, days: float) -> dict:
-        run = run_check(
-            CheckOptions(
-                submissions=form,
-                site=site.base_url + "/",
-                year=2569,
-                agency_type="local",
-                allow_private=True,
-                out_dir=tmp_path / f"night{n}",
-                store_dir=tmp_path / "store",
-                screenshots=False,
-                pdf=False,
-                browser="never",
-                max_pages=3,
-                revisit_stable_days=days,
-            )
-        )
-        return run.result
+        return local_check(site, form, tmp_path / f"night{n}", tmp_path / "store", revisit_stable_days=days)
 
     try:
         pdf_hits = lambda: sum(1 for h in site.hits if h.endswith("/files/plan.pdf"))  # noqa: E731
@@ -137,22 +120,9 @@ def test_stable_rendering_of_a_script_built_page_is_reused(tmp_path: Path) -> No
     form.write_text(f"ข้อ,ข้อมูล,URL,คำอธิบาย\nO4,ข่าว,{site.base_url}/js.html,\n", encoding="utf-8")
 
     def night(n: int) -> dict:
-        return run_check(
-            CheckOptions(
-                submissions=form,
-                site=site.base_url + "/",
-                year=2569,
-                agency_type="local",
-                allow_private=True,
-                out_dir=tmp_path / f"night{n}",
-                store_dir=tmp_path / "store",
-                screenshots=False,
-                pdf=False,
-                browser="auto",
-                max_pages=3,
-                revisit_stable_days=7,
-            )
-        ).result
+        return local_check(
+            site, form, tmp_path / f"night{n}", tmp_path / "store", browser="auto", revisit_stable_days=7
+        )
 
     def js_hits() -> int:
         return sum(1 for h in site.hits if h.startswith("/js.html"))
