@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ita_checker.check import CheckOptions, run_check
 from ita_checker.demo.server import SiteConfig, serve
@@ -144,3 +145,56 @@ def test_a_row_that_only_quotes_the_criterion_is_not_the_item() -> None:
     j = judge_bundle(rule, [EvidenceDoc(record=rec, doc=doc)], fy=2569, agency_type="school", primary={rec.url})
     assert j.verdict == "fail", j.reasons
     assert j.title_only
+
+
+def _judge_html(html: str, code: str, *, ruleset: str = "nacc-2569", item: str | None = None) -> Any:
+    from ita_checker.extract.evidence import EvidenceDoc
+    from ita_checker.rules.engine import judge_bundle
+    from ita_checker.rules.loader import get_ruleset
+    from ita_checker.store.blobs import FetchRecord
+
+    rule = next(r for r in get_ruleset(ruleset).rules if r.code == code)
+    doc = extract_html(html.encode("utf-8"), url="http://a.go.th/ita", item=item)
+    rec = FetchRecord(url="http://a.go.th/ita", source="submitted", sha256="0" * 64, status=200)
+    return judge_bundle(rule, [EvidenceDoc(record=rec, doc=doc)], fy=2569, agency_type="local", primary={rec.url})
+
+
+# An old table layout: the agency's name sits in the banner row, the item page has a heading and one link.
+BANNER_ROW = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8">
+<title>ผลการเปิดโอกาสให้มีส่วนร่วมในการดำเนินงาน ปีงบประมาณ พ.ศ. 2569 - องค์การบริหารส่วนตำบลทดสอบใต้</title></head>
+<body><table><tr><td colspan="2"><img src="/images/banner.png" alt="banner"><b>องค์การบริหารส่วนตำบลทดสอบใต้</b></td></tr>
+<tr><td class="menu"><ul><li><a href="/">หน้าหลัก</a></li></ul></td>
+<td><h2>ผลการเปิดโอกาสให้มีส่วนร่วมในการดำเนินงาน ปีงบประมาณ พ.ศ. 2569</h2>
+<ul><li><a href="https://drive.example.net/file/d/123/view">ผลการเปิดโอกาสให้มีส่วนร่วมในการดำเนินงาน 2569</a></li></ul>
+</td></tr><tr><td colspan="2" class="footer">องค์การบริหารส่วนตำบลทดสอบใต้ โทรศัพท์ 0-5512-3456</td></tr>
+</table></body></html>"""
+
+
+def test_the_agencys_name_in_a_banner_row_is_not_content_of_the_item() -> None:
+    j = _judge_html(BANNER_ROW, "O19")
+    assert j.verdict == "fail", j.reasons
+    assert j.title_only
+
+
+# A tab panel of an index page: executives with mobile numbers written 08-XXXX-XXXX, a plan as an inline table.
+TABS = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>ITA 2569 - อบต.ทดสอบ</title></head>
+<body><main><h1>ข้อมูลเพื่อการประเมิน ITA ประจำปี 2569</h1><div class="tab-content">
+<div class="tab-pane" id="o2" role="tabpanel"><h4>O2 : ข้อมูลผู้บริหาร</h4><p><b>ข้อมูลผู้บริหาร อบต.ทดสอบ</b></p>
+<div><img src="/images/exec-1.png" alt="นางสาวกานดา ทดสอบดี"><p><b>นางสาวกานดา ทดสอบดี</b></p>
+<p>ตำแหน่ง นายกองค์การบริหารส่วนตำบล</p><p>โทร. ๐๘-๖๔๒๙-๑๙๗๕</p></div>
+<div><img src="/images/exec-2.png" alt="นายสมชาย ใจดี"><p><b>นายสมชาย ใจดี</b></p>
+<p>ตำแหน่ง ปลัดองค์การบริหารส่วนตำบล</p><p>โทร. ๐๘-๑๐๗๑-๖๒๐๕</p></div></div>
+<div class="tab-pane" id="o6" role="tabpanel"><h4>O6 : แผนและความก้าวหน้าในการดำเนินงานและการใช้งบประมาณประจำปี</h4>
+<p><b>แผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ.๒๕๖๙</b></p><table><thead><tr><th>ลำดับ</th><th>โครงการ</th>
+<th>งบประมาณ (บาท)</th><th>ระยะเวลา</th></tr></thead><tbody><tr><td>๑</td><td>โครงการพัฒนาระบบบริการประชาชน</td>
+<td>๑๖๗,๐๐๐</td><td>ไตรมาส ๑-๒</td></tr><tr><td>๒</td><td>โครงการฝึกอบรมบุคลากร</td><td>๓๖๔,๐๐๐</td>
+<td>ไตรมาส ๒</td></tr></tbody></table>
+<p>ความก้าวหน้าการดำเนินงาน รอบ 6 เดือน (ตุลาคม 2568 - มีนาคม 2569) ดำเนินการแล้ว 2 โครงการ เบิกจ่าย 250,000 บาท</p>
+</div></div></main></body></html>"""
+
+
+def test_short_cells_and_mobile_numbers_in_an_items_tab_are_its_content() -> None:
+    o2 = _judge_html(TABS, "O2", item="O2")
+    assert "ช่องทางการติดต่อ" in o2.found, o2.reasons
+    o6 = _judge_html(TABS, "O6", item="O6")
+    assert not any("ระยะเวลา" in m for m in o6.missing), o6.reasons

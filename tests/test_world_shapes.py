@@ -13,6 +13,7 @@ import pymupdf
 import pytest
 
 from benchmarks.world import index_page as ix
+from benchmarks.world.catalog import ITEMS
 from benchmarks.world.generator import build_world
 from benchmarks.world.plan import served_status
 from benchmarks.world.shapes import CONTENT_SHAPES, FIXED_LABELS, INDEX_DECK, ITEM_DECK, PLACEHOLDER_TEXTS, world_shapes
@@ -102,6 +103,9 @@ def test_labels_follow_the_shapes(world: dict[str, Any]) -> None:
             assert p["label"] in ("pass", "stale", "incomplete"), p
         if p["label"] != "unreachable" and p["submitted"]:
             assert p["statuses"] == [200] * len(p["submitted"]), p  # what the harness counts as "answered 200"
+    undated = {s.concept for specs in ITEMS.values() for s in specs if not s.can_be_stale}
+    for _, p in _items(world):  # an item that asks for no period cannot be out of date
+        assert not (p["label"] == "stale" and p["concept"] in undated), p
 
 
 def test_pages_are_well_formed_with_unique_ids(world: dict[str, Any]) -> None:

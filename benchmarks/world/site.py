@@ -405,7 +405,8 @@ class AgencySite:
         defect, drop = choose_defect(spec, self.a.agency_type, self.rng, slow=self.slow, scale=INDEX_DEFECT_SCALE)
         if extra in VIEWERS or extra == "scanned_thai":
             stale_ok = extra in VIEWERS and has_template(spec, spec.year_shown(self.fy, stale=True))
-            return ("stale" if stale_ok and self.srng.random() < 0.2 else "ok"), ()
+            roll = self.srng.random() if stale_ok else 1.0  # drawn as before: other items' plans stay the same
+            return ("stale" if spec.can_be_stale and roll < 0.2 else "ok"), ()  # no period asked: never stale
         if extra == "stale_under_heading":
             return "stale", ()
         if extra:

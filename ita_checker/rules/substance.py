@@ -33,7 +33,7 @@ REQUIREMENT = re.compile(
 )
 MAX_DESCRIPTION_LETTERS = 300  # a restatement of the criteria is a sentence or two; real guidance is longer
 _PERSON = re.compile(r"(นางสาว|นาง|นาย|น\.ส\.|ดร\.)\s?[ก-๏]{2,}\s[ก-๏]{2,}")
-_CONTACT = re.compile(r"(?<!\d)0\d{1,2}[-\s]?\d{3}[-\s]?\d{3,4}(?!\d)|[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_CONTACT = re.compile(r"(?<![\d-])0(?:[-.\s]?\d){8,9}(?![\d])|[\w.+-]+@[\w-]+(\.[\w-]+)+")  # 02-123-4567, 08-1234-5678
 _AMOUNT = re.compile(
     r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?\s*(บาท|ล้าน|ราย|คน|เรื่อง|ครั้ง|โครงการ|กิจกรรม|อัตรา|หลักสูตร|%|ร้อยละ)"
 )
@@ -71,9 +71,20 @@ def letters(text: str) -> int:
     return len(_LETTER.findall(LINK_WORDS.sub(" ", text)))
 
 
-def _strip(text: str, parts: list[str]) -> str:
-    for part in sorted({p for p in parts if len(p) >= 2}, key=len, reverse=True):
-        text = text.replace(part, " ")
+# How a page title joins the item's name and the site's name ("ชื่อเรื่อง - องค์การบริหารส่วนตำบล…").
+_TITLE_SEP = re.compile(r"\s+[-–—|:»·]+\s+|\s*(?:\||::|»)\s*")
+
+
+def title_parts(title: str) -> list[str]:
+    """The title and each name it joins: the site's name in a banner or header row names, it is not content."""
+    return [title, *(p.strip() for p in _TITLE_SEP.split(title) if p and p.strip())]
+
+
+def _strip(text: str, parts: list[str], *, marked: tuple[str, ...] = ()) -> str:
+    """Text without ``parts`` (longest first); a ``marked`` part leaves " · " so that what followed it does not
+    become the start of a line (the agency's name before "จัดทำ…" is not an instruction "จัดทำ…")."""
+    for part in sorted({p for p in [*parts, *marked] if len(p) >= 2}, key=len, reverse=True):
+        text = text.replace(part, " · " if part in marked and part not in parts else " ")
     return normalize(text)
 
 
@@ -89,7 +100,8 @@ def content_view(ev: EvidenceDoc, rule: Rule) -> ContentView:
         else:
             naming = [h for h in d.headings if _names_item(h, rule)]
             kept = [h for h in d.headings if h not in naming]
-            text = _strip(d.text, [d.title, *naming, *(ln.text for ln in d.links), *rule.topic_terms])
+            named = [*naming, *(ln.text for ln in d.links), *rule.topic_terms]
+            text = _strip(d.text, named, marked=tuple(title_parts(d.title)))
             text = normalize(_NAMING.sub(" ", text))  # item codes and year labels in table cells name, too
             views[key] = ContentView(record=ev.record, doc=replace(d, title="", headings=kept, text=text))
     return views[key]
@@ -164,7 +176,8 @@ def without_criteria(ev: EvidenceDoc, rule: Rule) -> EvidenceDoc:
 
     def names_only(line: str) -> bool:
         rest = normalize(_NAMING.sub(" ", _strip(line, rule.topic_terms)))
-        return letters(rest) < MIN_PAGE_LETTERS
+        # a short line that names nothing (a column header "ระยะเวลา", a cell "ไตรมาส 1-2") is content
+        return rest != normalize(line) and letters(rest) < MIN_PAGE_LETTERS
 
     kept = [ln for ln in d.text.split("\n") if concrete(ln) or not (REQUIREMENT.search(ln) or names_only(ln))]
     headings = [h for h in d.headings if not _names_item(h, rule)]
