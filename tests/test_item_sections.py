@@ -198,3 +198,46 @@ def test_short_cells_and_mobile_numbers_in_an_items_tab_are_its_content() -> Non
     assert "ช่องทางการติดต่อ" in o2.found, o2.reasons
     o6 = _judge_html(TABS, "O6", item="O6")
     assert not any("ระยะเวลา" in m for m in o6.missing), o6.reasons
+
+
+# An index page whose headings carry the items' titles (no codes); each section quotes its criterion first.
+QUOTED = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>ITA 2569 - อบต.ทดสอบ</title></head>
+<body><main><h1>ข้อมูลเพื่อการประเมิน ITA ประจำปี 2569</h1>
+<h3 id="O5">แผนยุทธศาสตร์หรือแผนพัฒนาหน่วยงาน</h3>
+<p class="item-desc">แสดงแผนยุทธศาสตร์หรือแผนพัฒนาหน่วยงานระยะมากกว่า 1 ปี ที่มีผลบังคับใช้ครอบคลุมปี พ.ศ. 2569</p>
+<p><b>แผนพัฒนาท้องถิ่น (พ.ศ. 2566 – 2570)</b></p><p>แผนพัฒนาท้องถิ่น ระยะ 5 ปี พ.ศ. 2566 – 2570 ขององค์การบริหารส่วนตำบลทดสอบ</p>
+<h4>ประเด็นยุทธศาสตร์</h4><ol><li>การพัฒนาโครงสร้างพื้นฐาน</li><li>การพัฒนาคุณภาพชีวิต</li><li>การบริหารจัดการที่ดี</li></ol>
+<p>เป้าประสงค์: ประชาชนมีคุณภาพชีวิตที่ดีขึ้น ตัวชี้วัด: ร้อยละความพึงพอใจ 85</p>
+<h3 id="O9">คู่มือหรือแนวทางการขอรับบริการสำหรับผู้รับบริการหรือผู้มาติดต่อ</h3>
+<p><b>คู่มือสำหรับประชาชน การขอรับเบี้ยยังชีพผู้สูงอายุ</b></p><h4>ขั้นตอนการให้บริการ</h4>
+<ol><li>ยื่นคำขอรับเบี้ยยังชีพผู้สูงอายุ</li><li>เจ้าหน้าที่ตรวจสอบเอกสาร</li><li>แจ้งผลการพิจารณา</li></ol>
+<p>ระยะเวลาให้บริการ 15 วันทำการ ค่าธรรมเนียม: ไม่มีค่าใช้จ่าย</p><p>เอกสารประกอบ: สำเนาบัตรประจำตัวประชาชน</p>
+<h3 id="O12">รายงานผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุประจำปี</h3>
+<p class="item-desc">แสดงรายงานผลการจัดซื้อจัดจ้าง ประจำปี พ.ศ. 2568 อย่างน้อยประกอบด้วย งบประมาณ ปัญหา อุปสรรค</p>
+<p><b>รายงานผลการจัดซื้อจัดจ้างประจำปี 2568</b></p>
+</main></body></html>"""
+
+
+def test_a_section_that_quotes_its_criterion_is_judged_on_its_other_lines() -> None:
+    from ita_checker.rules.loader import get_ruleset
+
+    topics = {r.code: r.topic_terms for r in get_ruleset("nacc-2569").rules}
+
+    def judged(code: str) -> Any:
+        from ita_checker.extract.evidence import EvidenceDoc
+        from ita_checker.rules.engine import judge_bundle
+        from ita_checker.store.blobs import FetchRecord
+
+        rule = next(r for r in get_ruleset("nacc-2569").rules if r.code == code)
+        doc = extract_html(QUOTED.encode("utf-8"), url="http://a.go.th/ita", item=code, topics=topics)
+        assert f"section {code}" in doc.note
+        rec = FetchRecord(url="http://a.go.th/ita", source="submitted", sha256="0" * 64, status=200)
+        return judge_bundle(rule, [EvidenceDoc(record=rec, doc=doc)], fy=2569, agency_type="local", primary={rec.url})
+
+    o5 = judged("O5")
+    assert o5.verdict == "pass", o5.reasons  # the plan's own lines, besides the quoted criterion
+    o9 = judged("O9")
+    assert "ขั้นตอนการให้บริการ" in o9.found, o9.reasons  # the sub-heading over the steps is content
+    o12 = judged("O12")
+    assert o12.verdict == "fail", o12.reasons
+    assert o12.title_only  # a quoted criterion and a title only

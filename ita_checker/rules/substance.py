@@ -15,6 +15,7 @@ from ita_checker.text.thaitext import contains_any, normalize
 MIN_DOCUMENT_LETTERS = 40  # a fetched document with less readable text than this shows nothing
 MAX_PLACEHOLDER_REST = 60  # "ขออภัย ขณะนี้อยู่ระหว่างปรับปรุงข้อมูล" and a few words more
 MIN_PAGE_LETTERS = 15  # own text of a page or section that is not a restatement of the criteria
+MIN_SECTION_LETTERS = 30  # own text of an index page's item section besides the lines that quote the criterion
 LINK_CHECKS = {"link", "link_or_form"}
 _LETTER = re.compile(r"[ก-๙A-Za-z0-9]")
 # Headings that name the assessment rather than the content ("ข้อมูลเพื่อการประเมิน ITA ประจำปี 2569").
@@ -159,12 +160,13 @@ def substantial(view: ContentView, rule: Rule) -> bool:
         return True
     if concrete(d.text):
         return True
+    if "; section " in d.note:
+        # on an index page the row or tab of an item may quote the whole criterion: only the lines that do not
+        # quote it are the item's own text (one line per block there)
+        own = [ln for ln in d.text.split("\n") if not REQUIREMENT.search(ln)]
+        return letters("\n".join(own)) >= MIN_SECTION_LETTERS
     n = letters(d.text)
-    # on an index page the row or tab of an item may quote the whole criterion: length proves nothing there
-    in_section = "; section " in d.note
-    return n >= MIN_PAGE_LETTERS and (
-        not REQUIREMENT.search(d.text) or (n > MAX_DESCRIPTION_LETTERS and not in_section)
-    )
+    return n >= MIN_PAGE_LETTERS and (not REQUIREMENT.search(d.text) or n > MAX_DESCRIPTION_LETTERS)
 
 
 def without_criteria(ev: EvidenceDoc, rule: Rule) -> EvidenceDoc:
@@ -179,8 +181,13 @@ def without_criteria(ev: EvidenceDoc, rule: Rule) -> EvidenceDoc:
         # a short line that names nothing (a column header "ระยะเวลา", a cell "ไตรมาส 1-2") is content
         return rest != normalize(line) and letters(rest) < MIN_PAGE_LETTERS
 
-    kept = [ln for ln in d.text.split("\n") if concrete(ln) or not (REQUIREMENT.search(ln) or names_only(ln))]
-    headings = [h for h in d.headings if not _names_item(h, rule)]
-    if len(kept) == len(d.text.split("\n")) and headings == d.headings:
+    lines = d.text.split("\n")
+    content = [concrete(ln) or not (REQUIREMENT.search(ln) or names_only(ln)) for ln in lines]
+    # a sub-heading inside the section ("ขั้นตอนการให้บริการ" over the steps) heads content: it stays
+    subheads = {h for h in d.headings if h != lines[0]}
+    heads = [ln in subheads and i + 1 < len(lines) and content[i + 1] for i, ln in enumerate(lines)]
+    kept = [ln for i, ln in enumerate(lines) if content[i] or heads[i]]
+    headings = [h for h in d.headings if not _names_item(h, rule) or h in kept]
+    if len(kept) == len(lines) and headings == d.headings:
         return ev
     return EvidenceDoc(record=ev.record, doc=replace(d, text="\n".join(kept), headings=headings))
