@@ -85,6 +85,8 @@ def test_wheel_carries_rules_templates_schemas_static_and_demo_sites(installed: 
     assert any(n.startswith("ita_checker/report/templates/") for n in names)
     assert any(n.startswith("ita_checker/report/static/") for n in names)
     assert any(n.startswith("ita_checker/demo/sites/") for n in names)
+    assert "ita_checker/web/templates/selfcheck.html.j2" in names  # ita-checker serve's pages
+    assert "ita_checker/web/static/web.css" in names
     assert not any("__pycache__" in n for n in names)
 
 

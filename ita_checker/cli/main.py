@@ -11,6 +11,7 @@ from ita_checker.cli.demo import demo
 from ita_checker.cli.history import diff, history
 from ita_checker.cli.rules import rules
 from ita_checker.cli.scan import scan
+from ita_checker.cli.serve import serve
 from ita_checker.cli.template import template
 from ita_checker.cli.usage import ThaiGroup
 
@@ -24,5 +25,5 @@ def main(verbose: bool) -> None:
     )
 
 
-for command in (check, scan, rules, template, history, diff, demo):
+for command in (check, scan, serve, rules, template, history, diff, demo):
     main.add_command(command)
