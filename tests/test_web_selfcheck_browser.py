@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from ita_checker.crawl.chromium import CHROMIUM_ARGS, DEBIAN_CHROMIUM
@@ -52,9 +53,10 @@ def _service(tmp: Path, host: str, *extra: str) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(base + "/healthz", timeout=2).text == "ok":
-                    break
-            except httpx.HTTPError:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
                 pass
             assert proc.poll() is None, (tmp / "serve.log").read_text(encoding="utf-8", errors="replace")
             assert time.monotonic() < deadline, "the service did not start"
@@ -110,7 +112,8 @@ def test_a_visitor_self_checks_a_site_sees_the_verdicts_and_downloads_the_pdf(
     page.wait_for_selector("main.report", timeout=240_000)
     page.screenshot(path=str(tmp_path / "selfcheck-result.png"), full_page=False)
     expect(page.locator("h1.agency-name")).to_have_text(site.name)
-    result = httpx.get(page.url + "/files/result.json", timeout=10).json()
+    with urllib.request.urlopen(page.url + "/files/result.json", timeout=10) as r:
+        result = json.loads(r.read())
     assert page.locator("tr.item").count() == len(result["items"])
     for it in result["items"]:  # the page shows the verdicts of the check's own result
         assert page.locator(f"#item-{it['code']}").get_attribute("class") == f"item v-{it['verdict']}"
