@@ -241,3 +241,19 @@ def test_a_section_that_quotes_its_criterion_is_judged_on_its_other_lines() -> N
     o12 = judged("O12")
     assert o12.verdict == "fail", o12.reasons
     assert o12.title_only  # a quoted criterion and a title only
+
+
+# An index table whose second column only says where each item's data is (the form's explanation column).
+POINTERS = """<!DOCTYPE html><html lang="th"><head><meta charset="utf-8"><title>ITA - เทศบาลตำบลทดสอบ</title></head>
+<body><main><h1>การเปิดเผยข้อมูลสาธารณะ (OIT)</h1><table>
+<tr><td><p>O18 – <a href="#">ข้อมูลสถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ</a></p></td>
+<td>อยู่ที่เมนู "ร้องเรียน" หัวข้อ "สถิติเรื่องร้องเรียนการทุจริต" เป็นรายงานของปีงบประมาณ 2569 (รอบ 6 เดือน)</td></tr>
+<tr><td><p>O19 – <a href="#">การเปิดโอกาสให้เกิดการมีส่วนร่วม</a></p></td>
+<td>ดูรายละเอียดได้ที่เมนู "กิจกรรม" เป็นการเปิดโอกาสให้ประชาชนมีส่วนร่วมในปีงบประมาณ พ.ศ. 2569</td></tr>
+</table></main></body></html>"""
+
+
+def test_a_row_that_only_says_where_the_data_is_does_not_pass() -> None:
+    for code in ("O18", "O19"):
+        j = _judge_html(POINTERS, code, item=code)
+        assert j.verdict == "fail", (code, j.reasons)
