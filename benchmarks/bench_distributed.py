@@ -1,4 +1,4 @@
-"""Benchmark: agencies/hour per worker of distributed scans (Redis queue + PostgreSQL) with 1 and 2 worker processes."""
+"""Benchmark: agencies/hour per worker of distributed scans (procrastinate on PostgreSQL) with 1 and 2 workers."""
 
 from __future__ import annotations
 
@@ -15,23 +15,25 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.services import missing_services, start_postgres, start_redis
+from benchmarks.services import missing_services, start_postgres
 from benchmarks.sites import ROOT, make_small_agency_site, write_registry_csv
 from ita_checker.demo.server import SiteConfig, serve
 from ita_checker.store.history import History
 
 
-def run_scan(tmp: Path, registry: Path, redis_url: str, db_url: str, workers: int, scan_id: str) -> dict[str, Any]:
-    """Start ``workers`` worker processes on one scan and wait for all; wall time from first start to last exit."""
+def run_scan(tmp: Path, registry: Path, db_url: str, workers: int, scan_id: str) -> dict[str, Any]:
+    """Queue the registry, start ``workers`` worker processes, wait until the scan's reports are written; wall
+    time from the first worker's start to the end of the scan."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    base = [sys.executable, "-m", "ita_checker", "scan", "--registry", str(registry), "--year", "2569"]
-    base += ["--redis", redis_url, "--db", db_url, "--scan-id", scan_id, "--workers", "1", "--no-progress"]
-    base += ["--out", str(tmp / scan_id), "--allow-private-network", "--no-ocr", "--no-screenshots"]
-    base += ["--browser", "never"]
+    scan = [sys.executable, "-m", "ita_checker", "scan", "--registry", str(registry), "--year", "2569"]
+    scan += ["--db", db_url, "--scan-id", scan_id, "--no-wait", "--no-progress", "--out", str(tmp / scan_id)]
+    scan += ["--allow-private-network", "--no-ocr", "--no-screenshots", "--no-pdf", "--browser", "never"]
+    subprocess.run(scan, cwd=tmp, env=env, check=True, stdout=subprocess.DEVNULL)
     t0 = time.perf_counter()
+    worker = [sys.executable, "-m", "ita_checker", "worker", "--db", db_url, "--workers", "1"]
     procs = [
         subprocess.Popen(
-            [*base, "--worker-id", f"w{i}", "--store", str(tmp / f"store-{scan_id}-{i}")],
+            [*worker, "--name", f"w{i}", "--store", str(tmp / f"store-{scan_id}-{i}")],
             cwd=tmp,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -39,10 +41,22 @@ def run_scan(tmp: Path, registry: Path, redis_url: str, db_url: str, workers: in
         )
         for i in range(workers)
     ]
-    for p in procs:
-        _, err = p.communicate(timeout=1800)
-        if p.returncode != 0:
-            raise SystemExit(f"worker failed ({p.returncode}): {err.decode(errors='replace')[-2000:]}")
+    try:
+        while True:
+            h = History(db_url)
+            try:
+                run = next((r for r in h.runs() if r.scan_id == scan_id), None)
+            finally:
+                h.close()
+            if run is not None and run.finished_at is not None:
+                break
+            if any(p.poll() is not None for p in procs):
+                raise SystemExit(f"a worker stopped: {procs[0].stderr.read().decode(errors='replace')[-2000:]}")  # type: ignore[union-attr]
+            time.sleep(0.2)
+    finally:
+        for p in procs:
+            p.terminate()
+            p.communicate(timeout=120)
     wall = time.perf_counter() - t0
     h = History(db_url)
     try:
@@ -78,15 +92,14 @@ def main() -> None:
         make_small_agency_site(tmp / "sites" / f"a{i}", i)
         servers[f"B{i:04d}"] = serve(SiteConfig(root=tmp / "sites" / f"a{i}"))
     registry = write_registry_csv(tmp / "registry.csv", {k: s.base_url for k, s in servers.items()})
-    redis, pg = start_redis(), start_postgres()
+    pg = start_postgres()
     rows = []
     try:
         for n in args.workers:
-            rows.append(run_scan(tmp, registry, redis.url, pg.url, n, f"bench-{n}w"))
+            rows.append(run_scan(tmp, registry, pg.url, n, f"bench-{n}w"))
             print(json.dumps(rows[-1], ensure_ascii=False))
     finally:
         pg.stop()
-        redis.stop()
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda s: s.stop(), servers.values()))
         shutil.rmtree(tmp, ignore_errors=True)

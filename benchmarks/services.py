@@ -1,4 +1,4 @@
-"""Throw-away redis-server and PostgreSQL on loopback (free ports, tmp dirs) for tests and benchmarks."""
+"""A throw-away PostgreSQL on loopback (free port, tmp dir) for tests and benchmarks of distributed scans."""
 
 from __future__ import annotations
 
@@ -24,9 +24,7 @@ def pg_bin() -> Path | None:
 
 
 def missing_services() -> str | None:
-    """Why the services cannot run here, or None."""
-    if shutil.which("redis-server") is None:
-        return "redis-server is not installed (scripts/setup.sh installs the Debian package redis-server)"
+    """Why PostgreSQL cannot run here, or None."""
     if pg_bin() is None:
         return "PostgreSQL is not installed (scripts/setup.sh installs the Debian package postgresql)"
     return None
@@ -41,34 +39,6 @@ def _wait_port(port: int, timeout: float = 15.0) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
-
-
-@dataclass
-class Redis:
-    url: str
-    proc: subprocess.Popen[bytes]
-    tmp: Path
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def start_redis() -> Redis:
-    """redis-server on a free loopback port, no persistence (no RDB, no AOF)."""
-    port = free_port()
-    tmp = Path(tempfile.mkdtemp(prefix="ita-redis-"))
-    cmd = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
-    proc = subprocess.Popen(
-        [*cmd, "--daemonize", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _wait_port(port)
-    return Redis(f"redis://127.0.0.1:{port}/0", proc, tmp)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-thai-tlwg tesseract-ocr tesseract-ocr-tha redis-server postgresql)
+APT_PACKAGES=(chromium fonts-thai-tlwg tesseract-ocr tesseract-ocr-tha postgresql)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

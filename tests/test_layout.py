@@ -41,7 +41,7 @@ def test_check_and_scan_share_every_crawl_option_with_the_same_spelling_and_defa
 
 
 def test_every_command_is_registered_once() -> None:
-    assert sorted(main.commands) == ["check", "demo", "diff", "history", "rules", "scan", "serve", "template"]
+    assert sorted(main.commands) == ["check", "demo", "diff", "history", "rules", "scan", "serve", "template", "worker"]
 
 
 def test_check_literal_and_check_registry_name_the_same_checks() -> None:

@@ -1,4 +1,4 @@
-"""``ita-checker scan``: every agency of a province registry, locally or as one worker of a distributed scan."""
+"""``ita-checker scan``: every agency of a province registry, here or queued on the task engine for workers."""
 
 from __future__ import annotations
 
@@ -44,10 +44,9 @@ STATUS_TH = {"done": "ตรวจแล้ว", "unreachable": "ตรวจไ
 @click.option("--notify-cmd", help="คำสั่งที่รันเมื่อเสร็จ โดยต่อท้ายด้วยพาธของ summary.json")
 @click.option("--no-progress", is_flag=True, help="ไม่แสดงแถบความคืบหน้า (cron)")
 @db_option
-@click.option("--redis", "redis_url", help="โหมดกระจายงาน: เป็น worker หนึ่งตัวของคิวใน Redis นี้ (ต้องมี --db)")
-@click.option("--worker-id", help="ชื่อ worker (ค่าเริ่มต้น hostname-pid)")
-@click.option("--scan-id", help="ชื่อรอบสแกนที่ worker ทุกตัวใช้ร่วมกัน (ค่าเริ่มต้น รอบปัจจุบันของทะเบียนใน Redis)")
-@click.option("--lease-ttl", type=click.IntRange(2, 3600), default=60, show_default=True, help="อายุ lease (วินาที)")
+@click.option("--scan-id", help="กับ --db PostgreSQL: ชื่อรอบสแกน (สั่งซ้ำด้วยชื่อเดิม = ติดตามรอบเดิม ไม่ส่งงานซ้ำ)")
+@click.option("--no-wait", is_flag=True,
+              help="กับ --db PostgreSQL: ส่งงานเข้าคิวแล้วจบทันที (worker ตรวจต่อ) / enqueue and return")  # fmt: skip
 def scan(
     registry: Path,
     year: int,
@@ -60,20 +59,18 @@ def scan(
     notify_cmd: str | None,
     no_progress: bool,
     db_url: str | None,
-    redis_url: str | None,
-    worker_id: str | None,
     scan_id: str | None,
-    lease_ttl: int,
+    no_wait: bool,
     **params: Any,
 ) -> None:
     """ตรวจทุกหน่วยงานในทะเบียน / scan every agency of a province registry."""
+    from ita_checker.scan.engine import is_postgres
     from ita_checker.scan.local import ScanOptions, run_scan
     from ita_checker.scan.outcome import AgencyOutcome
 
-    if redis_url and not db_url:
-        raise click.UsageError("--redis ต้องใช้คู่กับ --db (ฐานข้อมูลผลที่ worker ใช้ร่วมกัน) / --redis needs --db")
-    if not redis_url and (worker_id or scan_id):
-        raise click.UsageError("--worker-id และ --scan-id ใช้กับ --redis เท่านั้น / only with --redis")
+    queued = is_postgres(db_url)  # a shared PostgreSQL: the scan goes to the task engine's queue
+    if not queued and (scan_id or no_wait):
+        raise click.UsageError("--scan-id และ --no-wait ใช้กับ --db PostgreSQL เท่านั้น / only with a PostgreSQL --db")
 
     opts = ScanOptions(
         **crawl_settings(params),
@@ -88,8 +85,8 @@ def scan(
         notify_cmd=notify_cmd,
         db_url=db_url,
     )
-    if redis_url and db_url:
-        _run_worker(opts, redis_url, db_url, worker_id, scan_id, lease_ttl)
+    if queued and db_url:
+        _queue_scan(opts, db_url, scan_id, wait=not no_wait, show=not no_progress and console.is_terminal)
         return
     progress = Progress(
         TextColumn("[bold]สแกน[/]"),
@@ -119,19 +116,59 @@ def scan(
         sys.exit(1)
 
 
-def _run_worker(
-    opts: Any, redis_url: str, db_url: str, worker_id: str | None, scan_id: str | None, lease_ttl: int
-) -> None:
-    from ita_checker.scan.distributed import WorkerOptions, run_worker
+def _queue_scan(opts: Any, db_url: str, scan_id: str | None, *, wait: bool, show: bool) -> None:
+    """Queue the registry on the task engine; then follow it until the province reports are written."""
+    import secrets
+    import time
 
-    wopts = WorkerOptions(scan=opts, redis_url=redis_url, db_url=db_url, scan_id=scan_id, lease_ttl=lease_ttl)
-    if worker_id:
-        wopts.worker_id = worker_id
-    report = guarded_long(run_worker, wopts)
-    console.print(report.summary_line(), soft_wrap=True)
-    if opts.notify_cmd and report.scan is not None:
-        from ita_checker.scan.local import notify
+    from ita_checker.errors import InputError
+    from ita_checker.inputs.registry import read_registry
+    from ita_checker.scan.engine import enqueue_scan, scan_progress
+    from ita_checker.scan.local import no_agencies_message
+    from ita_checker.text import clock
 
-        notify(opts.notify_cmd, report.scan.paths["summary"])
-    if report.scan is not None and report.scan.internal_errors:
+    def enqueue() -> tuple[str, int, int]:
+        reg = read_registry(opts.registry, opts.submissions)
+        if not reg.agencies:
+            raise InputError(no_agencies_message(opts.registry, reg.problems))
+        sid = scan_id or clock.stamp() + "-" + secrets.token_hex(2)
+        return sid, len(reg.agencies), enqueue_scan(db_url, opts, reg, sid)
+
+    sid, total, queued = guarded_long(enqueue)
+    console.print(
+        f"สแกน {sid}: ส่ง {queued} หน่วยงานเข้าคิว (จาก {total}) / queued {queued} of {total} agencies", soft_wrap=True
+    )
+    if not wait:
+        console.print("worker (ita-checker worker --db …) จะตรวจต่อ / workers do the checks", soft_wrap=True)
+        return
+    progress = Progress(
+        TextColumn("[bold]สแกน[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("หน่วยงาน ผ่านไป"),
+        TimeElapsedColumn(), TextColumn("เหลือประมาณ"), TimeRemainingColumn(), TextColumn("{task.description}"),
+        console=console, disable=not show,
+    )  # fmt: skip
+    task = progress.add_task("", total=total)
+
+    def follow() -> Any:
+        while True:
+            p = scan_progress(db_url, sid)
+            progress.update(task, completed=p.recorded, description=f"กำลังตรวจ {p.running}")
+            if p.finished:
+                return p
+            time.sleep(2)
+
+    with progress:
+        done = guarded_long(follow)
+    from ita_checker.store.history import History
+
+    h = History(db_url)
+    try:
+        run = h.get_run(sid)
+    finally:
+        h.close()
+    console.print(
+        f"สแกน {sid} เสร็จ: ตรวจแล้ว {run.done}/{run.agencies} หน่วยงาน ผิดพลาด {run.errors} · รายงานจังหวัดเขียนโดย worker "
+        f"ที่ {run.out_dir} / scan done: {run.done}/{run.agencies}, errors {run.errors}, reports in {run.out_dir}",
+        soft_wrap=True,
+    )
+    if done.failed or run.status != "done":
         sys.exit(1)

@@ -252,6 +252,15 @@ class History:
                     .values(status="running")
                 )
 
+    def scan_meta(self, scan_id: str) -> dict[str, Any] | None:
+        """The ``meta`` a scan was begun with (a queued scan keeps its whole specification there), or None."""
+        with self.engine.connect() as c:
+            text = c.execute(sa.select(scan_runs.c.meta).where(scan_runs.c.scan_id == scan_id)).scalar()
+        if text is None:
+            return None
+        data: dict[str, Any] = json.loads(text)
+        return data
+
     def finish_scan(self, scan_id: str, status: str) -> None:
         with self.engine.begin() as c:
             c.execute(
@@ -340,6 +349,16 @@ class History:
             doc = json.loads(text)
             out[str(agency_id)] = (str(doc["status"]), str(doc.get("error") or ""), doc.get("result"))
         return out
+
+    def recorded(self, scan_id: str, agency_id: str) -> bool:
+        """Whether the agency's outcome is recorded in the scan (a redone job then has nothing to do)."""
+        with self.engine.connect() as c:
+            found = c.execute(
+                sa.select(scan_results.c.agency_id).where(
+                    scan_results.c.scan_id == scan_id, scan_results.c.agency_id == agency_id
+                )
+            ).first()
+        return found is not None
 
     def attempts(self, scan_id: str) -> dict[str, tuple[str, int]]:
         """(last worker, times recorded) per agency id: a test and audit view of redone agencies."""
