@@ -41,7 +41,8 @@ def test_check_and_scan_share_every_crawl_option_with_the_same_spelling_and_defa
 
 
 def test_every_command_is_registered_once() -> None:
-    assert sorted(main.commands) == ["check", "demo", "diff", "history", "rules", "scan", "serve", "template", "worker"]
+    commands = ["check", "demo", "diff", "history", "rules", "scan", "serve", "template", "users", "worker"]
+    assert sorted(main.commands) == commands
 
 
 def test_check_literal_and_check_registry_name_the_same_checks() -> None:

@@ -14,6 +14,7 @@ from ita_checker.cli.scan import scan
 from ita_checker.cli.serve import serve
 from ita_checker.cli.template import template
 from ita_checker.cli.usage import ThaiGroup
+from ita_checker.cli.users import users
 from ita_checker.cli.worker import worker
 
 
@@ -26,5 +27,5 @@ def main(verbose: bool) -> None:
     )
 
 
-for command in (check, scan, worker, serve, rules, template, history, diff, demo):
+for command in (check, scan, worker, serve, users, rules, template, history, diff, demo):
     main.add_command(command)

@@ -42,9 +42,11 @@ from ita_checker.cli.options import crawl_options, crawl_settings
     show_default=True,
     help="ตรวจเว็บไซต์เดียวกันได้กี่ครั้ง (เช่น 3/hour) / self-checks per site host",
 )
+@click.option("--db", "db_url", help="ประวัติการสแกนและบัญชีในฐานข้อมูลนี้ (ค่าเริ่มต้น: SQLite ใน --store)")
+@click.option("--behind-https", is_flag=True, help="อยู่หลัง HTTPS (nginx/Caddy): คุกกี้ส่งเฉพาะทาง HTTPS / Secure cookies")
 @crawl_options
 def serve(host: str, port: int, data_dir: Path, workers: int, limit_client: str, limit_site: str,
-          **params: Any) -> None:  # fmt: skip
+          db_url: str | None, behind_https: bool, **params: Any) -> None:  # fmt: skip
     """เปิดบริการเว็บให้หน่วยงานตรวจเว็บไซต์ด้วยตนเอง / run the web service (self-check page)."""
     import uvicorn
 
@@ -57,7 +59,7 @@ def serve(host: str, port: int, data_dir: Path, workers: int, limit_client: str,
     _check_bind(host, port)
     settings = CrawlSettings(**crawl_settings(params))
     config = WebConfig(data_dir=data_dir, settings=settings, workers=workers, per_client=limit_client,
-                       per_site=limit_site)  # fmt: skip
+                       per_site=limit_site, db_url=db_url, secure_cookies=behind_https)  # fmt: skip
     app = create_app(config)
     if settings.allow_private:
         err_console.print("[yellow]⚠ --allow-private-network: บริการนี้ยอมตรวจที่อยู่ภายใน ใช้เฉพาะทดสอบหรืออินทราเน็ต[/]")

@@ -350,6 +350,13 @@ class History:
             out[str(agency_id)] = (str(doc["status"]), str(doc.get("error") or ""), doc.get("result"))
         return out
 
+    def agencies(self, scan_id: str) -> list[dict[str, Any]]:
+        """The agencies recorded in a scan (id, name, type, province, district, site, status, score, at_risk)."""
+        a = scan_agencies.c
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(scan_agencies).where(a.scan_id == scan_id).order_by(a.agency_id)).mappings()
+            return [dict(r) for r in rows]
+
     def recorded(self, scan_id: str, agency_id: str) -> bool:
         """Whether the agency's outcome is recorded in the scan (a redone job then has nothing to do)."""
         with self.engine.connect() as c:

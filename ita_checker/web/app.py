@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import secrets
@@ -11,14 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -35,8 +38,11 @@ from ita_checker.options import CrawlSettings
 from ita_checker.report.html import STATIC_DIR as REPORT_STATIC
 from ita_checker.report.html import TEMPLATES_DIR as REPORT_TEMPLATES
 from ita_checker.report.html import build_embedded_report
+from ita_checker.report.view import build_agency_report
 from ita_checker.rules.loader import find_ruleset, get_ruleset, list_rulesets
+from ita_checker.store.history import History
 from ita_checker.text.thaidate import fiscal_year_of
+from ita_checker.web.accounts import Accounts, User
 from ita_checker.web.jobs import DOWNLOADS, JobBoard
 from ita_checker.web.protect import CSRF_COOKIE, CSRF_FIELD, SECURITY_HEADERS, Csrf, RateLimits, load_secret
 
@@ -46,6 +52,7 @@ WEB_DIR = Path(__file__).resolve().parent
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a submission form is a few KB; a bigger upload is refused unread
 FORM_SUFFIXES = (".xlsx", ".csv")
 BANGKOK = ZoneInfo("Asia/Bangkok")
+STATUS_TH = {"done": "ตรวจแล้ว", "unreachable": "ตรวจไม่ได้", "input_error": "ข้อมูลนำเข้าผิด", "error": "ผิดพลาดภายใน"}
 
 
 @dataclass
@@ -58,6 +65,9 @@ class WebConfig:
     per_client: str = "6/hour"
     per_site: str = "3/hour"
     stop_checks_on_shutdown: bool = True  # the CLI: running checks stop at once when the service stops
+    db_url: str | None = None  # the history (scans, accounts) in this database instead of the store's SQLite file
+    secure_cookies: bool = False  # behind HTTPS: session and CSRF cookies are sent only over HTTPS
+    per_login: str = "10/minute"  # sign-in attempts per client address
 
 
 def current_fiscal_year() -> int:
@@ -99,16 +109,22 @@ class Service:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.board = JobBoard(config.data_dir, config.settings, workers=config.workers)
         self.limits = RateLimits(per_client=config.per_client, per_site=config.per_site)
-        self.csrf = Csrf(load_secret(config.data_dir / "secret.key"))
+        secret = load_secret(config.data_dir / "secret.key")
+        self.csrf = Csrf(secret)
+        self.session_key = hashlib.sha256(b"ita-checker-session:" + secret).hexdigest()
         self.templates = Jinja2Templates(env=template_environment())
         self.years = ruleset_years()
         self.guard = Guard(allow_private=config.settings.allow_private, allowed_hosts=frozenset())
+        self.history = History(config.db_url) if config.db_url else History(config.settings.store_dir)
+        self.accounts = Accounts(self.history)
+        self.login_limit = RateLimits(per_client=config.per_login, per_site="1000/minute")
 
     # --- pages -------------------------------------------------------------------------------------------
 
     def _page(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
         cookie = request.cookies.get(CSRF_COOKIE) or Csrf.new_cookie()
         context = {
+            "user": self.user(request),
             "csrf_field": CSRF_FIELD,
             "csrf_token": self.csrf.field_for(cookie),
             "agency_types": [(t.value, AGENCY_TYPE_TH[t.value]) for t in AgencyType],
@@ -242,8 +258,105 @@ class Service:
             return PlainTextResponse("ไม่พบไฟล์ / not found", status_code=404)
         return FileResponse(path, filename=name, content_disposition_type="attachment")
 
+    # --- reviewer console --------------------------------------------------------------------------------
+
+    def user(self, request: Request) -> User | None:
+        name = request.session.get("user") if "session" in request.scope else None
+        return self.accounts.get(str(name)) if name else None
+
+    def _need_login(self, request: Request) -> Response | None:
+        if self.user(request) is None:
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return None
+
+    async def login_form(self, request: Request) -> Response:
+        nxt = request.query_params.get("next", "/review/")
+        return self._page(request, "login.html.j2", {"error": "", "next": _safe_next(nxt), "name": ""})
+
+    async def login(self, request: Request) -> Response:
+        async with request.form(max_files=0, max_fields=6) as data:
+            fields = {k: str(data.get(k) or "") for k in ("name", "password", "next", CSRF_FIELD)}
+        nxt = _safe_next(fields["next"])
+        if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), fields[CSRF_FIELD]):
+            return self._page(request, "login.html.j2", {"error": "แบบฟอร์มหมดอายุ กรุณาลองใหม่ / invalid form (CSRF)",
+                                                         "next": nxt, "name": fields["name"]}, 403)  # fmt: skip
+        client = request.client.host if request.client else "unknown"
+        refusal = self.login_limit.hit(client=client, site_host="login")
+        if refusal is not None:
+            return self._page(request, "login.html.j2", {"error": refusal.message, "next": nxt, "name": ""}, 429)
+        user = await run_in_threadpool(self.accounts.verify, fields["name"], fields["password"])
+        if user is None:
+            return self._page(request, "login.html.j2", {"error": "ชื่อบัญชีหรือรหัสผ่านไม่ถูกต้อง / wrong name or password",
+                                                         "next": nxt, "name": fields["name"]}, 401)  # fmt: skip
+        request.session.clear()
+        request.session["user"] = user.name
+        return RedirectResponse(nxt, status_code=303)
+
+    async def logout(self, request: Request) -> Response:
+        async with request.form(max_files=0, max_fields=2) as data:
+            token = str(data.get(CSRF_FIELD) or "")
+        if self.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
+            request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    def _latest_scan(self) -> Any:
+        runs = self.history.runs()
+        return runs[-1] if runs else None
+
+    async def dashboard(self, request: Request) -> Response:
+        if (redirect := self._need_login(request)) is not None:
+            return redirect
+        user = self.user(request)
+        assert user is not None
+        if user.role == "agency":
+            return RedirectResponse(f"/review/agency/{quote(user.agency_id or '')}", status_code=303)
+        run = self._latest_scan()
+        rows = [] if run is None else [
+            a for a in self.history.agencies(run.scan_id) if user.may_see(a["agency_id"], a["province"])
+        ]  # fmt: skip
+        scored = [a["score"] for a in rows if a["score"] is not None]
+        context = {
+            "run": run,
+            "rows": rows,
+            "mean": sum(scored) / len(scored) if scored else None,
+            "status_th": STATUS_TH,
+        }
+        return self._page(request, "review_dashboard.html.j2", context)
+
+    async def agency(self, request: Request) -> Response:
+        if (redirect := self._need_login(request)) is not None:
+            return redirect
+        user = self.user(request)
+        assert user is not None
+        agency_id = request.path_params["agency_id"]
+        run = self._latest_scan()
+        row = None if run is None else next(
+            (a for a in self.history.agencies(run.scan_id) if a["agency_id"] == agency_id), None
+        )  # fmt: skip
+        if row is None:
+            status = 403 if user.role == "agency" and agency_id != user.agency_id else 404
+            return self._page(request, "forbidden.html.j2" if status == 403 else "not_found.html.j2", {}, status)
+        if not user.may_see(agency_id, row["province"]):
+            return self._page(request, "forbidden.html.j2", {}, 403)
+        _, error, result = self.history.results(run.scan_id).get(agency_id, ("", "", None))
+        report = build_agency_report(result) if result is not None else None
+        prev = self.history.previous(run.scan_id)
+        changes = [] if prev is None else [
+            c for c in self.history.diff(prev.scan_id, run.scan_id).flagged if c.agency_id == agency_id
+        ]  # fmt: skip
+        context = {
+            "run": run, "row": row, "report": report, "error": error, "changes": changes,
+            "trend": self.history.trend(run.scan_id, agency_id), "previous": prev,
+        }  # fmt: skip
+        return self._page(request, "review_agency.html.j2", context)
+
     async def health(self, request: Request) -> Response:
         return PlainTextResponse("ok")
+
+
+def _safe_next(path: str) -> str:
+    """Only a path of this service (never another site) after signing in."""
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/review/"
 
 
 def create_app(config: WebConfig | None = None) -> Starlette:
@@ -256,6 +369,7 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         if service.config.stop_checks_on_shutdown:
             STOP.set()  # running checks stop at their next checkpoint; the store keeps what they fetched
         service.board.close()
+        service.history.close()
 
     app = Starlette(
         routes=[
@@ -263,11 +377,26 @@ def create_app(config: WebConfig | None = None) -> Starlette:
             Route("/check", service.create, methods=["POST"]),
             Route("/check/{job_id}", service.job, methods=["GET"]),
             Route("/check/{job_id}/files/{name}", service.download, methods=["GET"]),
+            Route("/login", service.login_form, methods=["GET"]),
+            Route("/login", service.login, methods=["POST"]),
+            Route("/logout", service.logout, methods=["POST"]),
+            Route("/review/", service.dashboard, methods=["GET"]),
+            Route("/review/agency/{agency_id}", service.agency, methods=["GET"]),
             Route("/healthz", service.health, methods=["GET"]),
             Mount("/static/report", StaticFiles(directory=str(REPORT_STATIC)), name="report-static"),
             Mount("/static/web", StaticFiles(directory=str(WEB_DIR / "static")), name="web-static"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(
+                SessionMiddleware,
+                secret_key=service.session_key,
+                session_cookie="ita_session",
+                max_age=12 * 3600,
+                same_site="strict",
+                https_only=service.config.secure_cookies,
+            ),
+        ],
         lifespan=lifespan,
     )
     app.state.service = service

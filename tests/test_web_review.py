@@ -1,0 +1,203 @@
+"""The reviewer console: sign-in, roles (a reviewer's province, an agency's own results), the dashboard from a scan."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from benchmarks.sites import make_small_agency_site
+from ita_checker.demo.server import SiteConfig, serve
+from ita_checker.options import CrawlSettings
+from ita_checker.scan.local import ScanOptions, run_scan
+from ita_checker.store.history import History
+from ita_checker.web.accounts import Accounts
+from ita_checker.web.app import WebConfig, create_app
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real scan of two tiny agencies in two provinces, and three accounts; yields the store."""
+    tmp = tmp_path_factory.mktemp("review")
+    sites = []
+    for i in range(2):
+        make_small_agency_site(tmp / "sites" / f"a{i}", i)
+        sites.append(serve(SiteConfig(root=tmp / "sites" / f"a{i}"), host=f"127.0.35.{i + 1}"))
+    registry = tmp / "registry.csv"
+    registry.write_text(
+        "id,name,type,province,district,site\n"
+        f"A1,อบต.หนึ่ง,local,พิษณุโลก,เมือง,{sites[0].base_url}/\n"
+        f"A2,อบต.สอง,local,สุโขทัย,เมือง,{sites[1].base_url}/\n",
+        encoding="utf-8",
+    )
+    store = tmp / "store"
+    try:
+        run_scan(
+            ScanOptions(
+                registry=registry, year=2569, out_dir=tmp / "out", store_dir=store, allow_private=True, ocr=False,
+                screenshots=False, pdf=False, browser="never", max_pages=5,
+            )
+        )  # fmt: skip
+    finally:
+        for s in sites:
+            s.stop()
+    h = History(store)
+    accounts = Accounts(h)
+    accounts.add("rev", role="reviewer", password=PASSWORD, province="พิษณุโลก")
+    accounts.add("a2", role="agency", password=PASSWORD, agency_id="A2")
+    h.close()
+    return store
+
+
+def _client(tmp_path: Path, store: Path) -> TestClient:
+    cfg = WebConfig(data_dir=tmp_path / "web", settings=CrawlSettings(store_dir=store), stop_checks_on_shutdown=False)
+    return TestClient(create_app(cfg), base_url="http://127.0.0.1:8080")
+
+
+def _login(client: TestClient, name: str, password: str = PASSWORD) -> Any:
+    page = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    return client.post(
+        "/login", data={"name": name, "password": password, "next": "/review/", "csrf": token.group(1)},
+        follow_redirects=False,
+    )  # fmt: skip
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(tmp_path: Path, scanned: Path) -> None:
+    with _client(tmp_path, scanned) as client:
+        for path in ("/review/", "/review/agency/A1"):
+            r = client.get(path, follow_redirects=False)
+            assert r.status_code == 303
+            assert r.headers["location"].startswith("/login?next=")
+
+
+def test_a_reviewer_sees_the_agencies_of_their_province_only(tmp_path: Path, scanned: Path) -> None:
+    with _client(tmp_path, scanned) as client:
+        r = _login(client, "rev")
+        assert r.status_code == 303
+        cookie = r.headers["set-cookie"]
+        assert "httponly" in cookie.split("ita_session", 1)[1].lower()
+        assert "samesite=strict" in cookie.lower()
+        dash = client.get("/review/")
+        assert dash.status_code == 200
+        assert "อบต.หนึ่ง" in dash.text
+        assert "อบต.สอง" not in dash.text
+        one = client.get("/review/agency/A1")
+        assert one.status_code == 200
+        assert "agency-name" in one.text  # the report's own header partial
+        assert client.get("/review/agency/A2").status_code == 403
+
+
+def test_an_agency_account_sees_only_its_own_agency(tmp_path: Path, scanned: Path) -> None:
+    with _client(tmp_path, scanned) as client:
+        _login(client, "a2")
+        r = client.get("/review/", follow_redirects=False)
+        assert r.status_code == 303
+        assert r.headers["location"] == "/review/agency/A2"
+        assert client.get("/review/agency/A2").status_code == 200
+        other = client.get("/review/agency/A1")
+        assert other.status_code == 403
+        assert "ไม่มีสิทธิ์" in other.text
+
+
+def test_wrong_passwords_and_forged_forms_do_not_sign_in(tmp_path: Path, scanned: Path) -> None:
+    with _client(tmp_path, scanned) as client:
+        wrong = _login(client, "rev", "not the password")
+        assert wrong.status_code == 401
+        assert "ไม่ถูกต้อง" in wrong.text
+        unknown = _login(client, "nobody")
+        assert unknown.status_code == 401
+        forged = client.post("/login", data={"name": "rev", "password": PASSWORD, "csrf": "x"}, follow_redirects=False)
+        assert forged.status_code == 403
+        assert client.get("/review/", follow_redirects=False).status_code == 303  # still not signed in
+        offsite = client.post(
+            "/login", follow_redirects=False,
+            data={"name": "rev", "password": PASSWORD, "next": "//evil.example/", "csrf": _token(client)},
+        )  # fmt: skip
+        assert offsite.headers["location"] == "/review/"  # never sent to another site after signing in
+
+
+def _token(client: TestClient) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+    assert m
+    return m.group(1)
+
+
+def test_users_add_reads_the_password_from_stdin_and_explains_bad_input(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ita_checker.cli.main import main
+
+    store = tmp_path / "store"
+    ok = CliRunner().invoke(main, ["users", "add", "p1", "--role", "reviewer", "--store", str(store)], input=PASSWORD)
+    assert ok.exit_code == 0, ok.output
+    short = CliRunner().invoke(main, ["users", "add", "p2", "--role", "reviewer", "--store", str(store)], input="abc\n")
+    assert short.exit_code == 2
+    assert "รหัสผ่านสั้นเกินไป" in short.output
+    no_agency = CliRunner().invoke(
+        main, ["users", "add", "p3", "--role", "agency", "--store", str(store)], input=PASSWORD
+    )
+    assert no_agency.exit_code == 2
+    assert "--agency" in no_agency.output
+    h = History(store)
+    try:
+        user = Accounts(h).verify("p1", PASSWORD)
+        assert user is not None
+        assert user.role == "reviewer"
+        stored = h.engine.connect().exec_driver_sql("SELECT password_hash FROM web_users").scalar()
+        assert str(stored).startswith("$argon2id$")  # hashed with a current KDF, never kept in clear
+    finally:
+        h.close()
+
+
+@pytest.mark.browser
+def test_a_reviewer_signs_in_in_chromium_and_an_agency_cannot_open_another(scanned: Path, tmp_path: Path) -> None:
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from ita_checker.crawl.chromium import CHROMIUM_ARGS, DEBIAN_CHROMIUM
+
+    from .test_web_selfcheck_browser import _service
+
+    service = _service(tmp_path, "127.0.35.10", "--store", str(scanned))
+    base = next(service)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=DEBIAN_CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(base + "/review/")
+            assert page.url.startswith(base + "/login?next=")  # anonymous: sent to sign in
+            page.fill("#name", "rev")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector("table.dash")
+            assert page.url == base + "/review/"
+            assert page.locator("tr.agency-row").count() == 1  # their province only
+            page.screenshot(path=str(tmp_path / "review-dashboard.png"))
+            page.click("text=อบต.หนึ่ง")
+            page.wait_for_selector("h1.agency-name")
+            assert page.locator("tr.item").count() > 0
+            agency = browser.new_context().new_page()
+            agency.goto(base + "/login")
+            agency.fill("#name", "a2")
+            agency.fill("#password", PASSWORD)
+            agency.click("button[type=submit]")
+            agency.wait_for_selector("h1.agency-name")
+            assert agency.url.endswith("/review/agency/A2")
+            response = agency.goto(base + "/review/agency/A1")
+            assert response is not None
+            assert response.status == 403
+            browser.close()
+        shot = os.environ.get("ITA_SCREENSHOT_DIR")
+        if shot:
+            Path(shot).mkdir(parents=True, exist_ok=True)
+            (Path(shot) / "review-dashboard.png").write_bytes((tmp_path / "review-dashboard.png").read_bytes())
+    finally:
+        service.close()
