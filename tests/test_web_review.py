@@ -157,7 +157,7 @@ def test_users_add_reads_the_password_from_stdin_and_explains_bad_input(tmp_path
 
 
 @pytest.mark.browser
-def test_a_reviewer_signs_in_in_chromium_and_an_agency_cannot_open_another(scanned: Path, tmp_path: Path) -> None:
+def test_a_reviewer_signs_in_and_overrides_in_chromium_an_agency_gets_403(scanned: Path, tmp_path: Path) -> None:
     import os
 
     from playwright.sync_api import sync_playwright
@@ -181,9 +181,26 @@ def test_a_reviewer_signs_in_in_chromium_and_an_agency_cannot_open_another(scann
             assert page.url == base + "/review/"
             assert page.locator("tr.agency-row").count() == 1  # their province only
             page.screenshot(path=str(tmp_path / "review-dashboard.png"))
+            score_before = page.locator("tr.agency-row td.num").first.inner_text()
             page.click("text=อบต.หนึ่ง")
             page.wait_for_selector("h1.agency-name")
             assert page.locator("tr.item").count() > 0
+            h = History(scanned)
+            result = h.results(h.runs()[-1].scan_id)["A1"][2]
+            h.close()
+            assert result is not None
+            code = next(it["code"] for it in result["items"] if it["verdict"] != "pass")
+            page.select_option(f"#v-{code}", "pass")  # the reviewer corrects one verdict, with a reason
+            page.fill(f"#r-{code}", "ตรวจเอกสารฉบับจริงแล้ว ครบตามเกณฑ์")
+            page.click(f"#override-{code} button[type=submit]")
+            page.wait_for_selector(".saved")
+            page.screenshot(path=str(tmp_path / "review-agency.png"))
+            page.goto(base + "/review/")
+            assert page.locator("tr.agency-row td.num").first.inner_text() != score_before  # seen in the dashboard
+            page.goto(base + "/review/agency/A1")
+            page.select_option(f"#v-{code}", "")  # and takes it back
+            page.click(f"#override-{code} button[type=submit]")
+            page.wait_for_selector(".saved")
             agency = browser.new_context().new_page()
             agency.goto(base + "/login")
             agency.fill("#name", "a2")
@@ -198,6 +215,57 @@ def test_a_reviewer_signs_in_in_chromium_and_an_agency_cannot_open_another(scann
         shot = os.environ.get("ITA_SCREENSHOT_DIR")
         if shot:
             Path(shot).mkdir(parents=True, exist_ok=True)
-            (Path(shot) / "review-dashboard.png").write_bytes((tmp_path / "review-dashboard.png").read_bytes())
+            for name in ("review-dashboard.png", "review-agency.png"):
+                (Path(shot) / name).write_bytes((tmp_path / name).read_bytes())
     finally:
         service.close()
+
+
+def _csrf(page_text: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', page_text)
+    assert m
+    return m.group(1)
+
+
+def test_a_reviewer_override_needs_a_reason_shows_everywhere_and_exports(tmp_path: Path, scanned: Path) -> None:
+    from ita_checker.inputs.overrides import read_overrides
+
+    with _client(tmp_path, scanned) as client:
+        _login(client, "rev")
+        before = client.get("/review/").text
+        page = client.get("/review/agency/A1")
+        token = _csrf(page.text)
+        h = History(scanned)
+        result = h.results(h.runs()[-1].scan_id)["A1"][2]
+        h.close()
+        assert result is not None
+        code = next(it["code"] for it in result["items"] if it["verdict"] != "pass")  # passing it moves the score
+        no_reason = client.post("/review/agency/A1/override", data={"code": code, "verdict": "pass", "csrf": token})
+        assert no_reason.status_code == 400
+        assert "เหตุผล" in no_reason.text
+        saved = client.post(
+            "/review/agency/A1/override", follow_redirects=False,
+            data={"code": code, "verdict": "pass", "reason": "เอกสารฉบับจริงอยู่ที่ลิงก์ในหน้า", "csrf": token},
+        )  # fmt: skip
+        assert saved.status_code == 303
+        again = client.get("/review/agency/A1")
+        assert "(ผู้ตรวจ rev)" in again.text
+        after = client.get("/review/").text
+        score = re.compile(r'<td class="num">([\d.]+)</td>')
+        assert score.findall(after) != score.findall(before)  # the dashboard's score follows the override
+        export = client.get("/review/overrides.yaml")
+        assert export.status_code == 200
+        path = tmp_path / "overrides.yaml"
+        path.write_bytes(export.content)
+        found, problems = read_overrides(path)  # the same file `scan --overrides` reads
+        assert problems == []
+        assert [(o.agency_id, o.code, o.verdict, o.reviewer) for o in found] == [("A1", code, "pass", "rev")]
+        cleared = client.post("/review/agency/A1/override", data={"code": code, "verdict": "", "csrf": token})
+        assert cleared.status_code == 200
+        assert score.findall(client.get("/review/").text) == score.findall(before)
+    with _client(tmp_path, scanned) as client:  # an agency account cannot set verdicts, even its own
+        _login(client, "a2")
+        token = _csrf(client.get("/review/agency/A2").text)
+        form = {"code": "O1", "verdict": "pass", "reason": "x", "csrf": token}
+        r = client.post("/review/agency/A2/override", data=form)
+        assert r.status_code == 403

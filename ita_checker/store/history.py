@@ -477,6 +477,17 @@ class History:
             if rows:
                 c.execute(reviewer_overrides.insert(), rows)
 
+    def put_override(self, year: int, ov: Override, baseline: str | None) -> None:
+        """Set one reviewer verdict (from the console), with the evidence hash it was given on."""
+        row = {"year": year, **ov.__dict__, "baseline_hash": baseline, "updated_at": time.time()}
+        with self.engine.begin() as c:
+            self._upsert(c, reviewer_overrides, row, [k for k in row if k not in ("year", "agency_id", "code")])
+
+    def drop_override(self, year: int, agency_id: str, code: str) -> None:
+        o = reviewer_overrides.c
+        with self.engine.begin() as c:
+            c.execute(reviewer_overrides.delete().where(o.year == year, o.agency_id == agency_id, o.code == code))
+
     def overrides(self, year: int) -> list[tuple[Override, str | None]]:
         o = reviewer_overrides.c
         q = (

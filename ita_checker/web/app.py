@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 from zoneinfo import ZoneInfo
 
+import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -31,9 +32,10 @@ from starlette.templating import Jinja2Templates
 from ita_checker.check import validate_site
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import InputError
+from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash
 from ita_checker.inputs.submissions import SubmissionForm, read_submissions
 from ita_checker.interrupts import STOP
-from ita_checker.models import AGENCY_TYPE_TH, AgencyType
+from ita_checker.models import AGENCY_TYPE_TH, VERDICT_ORDER, VERDICT_TH, AgencyType
 from ita_checker.options import CrawlSettings
 from ita_checker.report.html import STATIC_DIR as REPORT_STATIC
 from ita_checker.report.html import TEMPLATES_DIR as REPORT_TEMPLATES
@@ -314,6 +316,7 @@ class Service:
         rows = [] if run is None else [
             a for a in self.history.agencies(run.scan_id) if user.may_see(a["agency_id"], a["province"])
         ]  # fmt: skip
+        rows = self._with_overrides(run, rows) if run is not None else rows
         scored = [a["score"] for a in rows if a["score"] is not None]
         context = {
             "run": run,
@@ -322,6 +325,27 @@ class Service:
             "status_th": STATUS_TH,
         }
         return self._page(request, "review_dashboard.html.j2", context)
+
+    def _agency_overrides(self, year: int, agency_id: str) -> dict[str, tuple[Override, str | None]]:
+        return {ov.code: (ov, base) for ov, base in self.history.overrides(year) if ov.agency_id == agency_id}
+
+    def _with_overrides(self, run: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The dashboard rows with each agency's score as it stands with today's reviewer verdicts."""
+        by_agency: dict[str, dict[str, Override]] = {}
+        for ov, _ in self.history.overrides(run.year):
+            by_agency.setdefault(ov.agency_id, {})[ov.code] = ov
+        if not any(a["agency_id"] in by_agency for a in rows):
+            return rows
+        results = self.history.results(run.scan_id)
+        out = []
+        for a in rows:
+            result = results.get(a["agency_id"], ("", "", None))[2]
+            if a["agency_id"] in by_agency and result is not None:
+                apply_overrides(result, by_agency[a["agency_id"]])
+                a = {**a, "score": result["summary"].get("score"), "at_risk": result["summary"].get("at_risk"),
+                     "overridden": len(by_agency[a["agency_id"]])}  # fmt: skip
+            out.append(a)
+        return out
 
     async def agency(self, request: Request) -> Response:
         if (redirect := self._need_login(request)) is not None:
@@ -339,16 +363,83 @@ class Service:
         if not user.may_see(agency_id, row["province"]):
             return self._page(request, "forbidden.html.j2", {}, 403)
         _, error, result = self.history.results(run.scan_id).get(agency_id, ("", "", None))
+        overrides = self._agency_overrides(run.year, agency_id)
+        changed: list[str] = []
+        if result is not None:
+            hashes = {str(it["code"]): evidence_hash(it) for it in result["items"]}
+            changed = [c for c, (_, base) in overrides.items() if base is not None and hashes.get(c) != base]
+            apply_overrides(result, {c: ov for c, (ov, _) in overrides.items()})
         report = build_agency_report(result) if result is not None else None
+        items = [] if result is None else [
+            {"code": it["code"], "title": it["title"], "verdict": it["verdict"],
+             "tool": it.get("tool_verdict") or it["verdict"], "override": it.get("override")}
+            for it in result["items"]
+        ]  # fmt: skip
         prev = self.history.previous(run.scan_id)
         changes = [] if prev is None else [
             c for c in self.history.diff(prev.scan_id, run.scan_id).flagged if c.agency_id == agency_id
         ]  # fmt: skip
         context = {
             "run": run, "row": row, "report": report, "error": error, "changes": changes,
-            "trend": self.history.trend(run.scan_id, agency_id), "previous": prev,
+            "trend": self.history.trend(run.scan_id, agency_id), "previous": prev, "items": items,
+            "changed": changed, "verdicts": [(v, VERDICT_TH[v]) for v in VERDICT_ORDER], "verdict_th": VERDICT_TH,
+            "saved": request.query_params.get("saved", ""),
         }  # fmt: skip
         return self._page(request, "review_agency.html.j2", context)
+
+    async def set_override(self, request: Request) -> Response:
+        """A reviewer's verdict for one item (reason required); an empty verdict removes the override."""
+        if (redirect := self._need_login(request)) is not None:
+            return redirect
+        user = self.user(request)
+        assert user is not None
+        agency_id = request.path_params["agency_id"]
+        async with request.form(max_files=0, max_fields=6) as data:
+            fields = {k: str(data.get(k) or "").strip() for k in ("code", "verdict", "reason", CSRF_FIELD)}
+        run = self._latest_scan()
+        row = None if run is None else next(
+            (a for a in self.history.agencies(run.scan_id) if a["agency_id"] == agency_id), None
+        )  # fmt: skip
+        if user.role != "reviewer" or row is None or not user.may_see(agency_id, row["province"]):
+            return self._page(request, "forbidden.html.j2", {}, 403)
+        if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), fields[CSRF_FIELD]):
+            return PlainTextResponse("แบบฟอร์มหมดอายุ กรุณาโหลดหน้าใหม่ / invalid form (CSRF)", status_code=403)
+        result = self.history.results(run.scan_id).get(agency_id, ("", "", None))[2]
+        item = next((it for it in (result or {}).get("items", []) if it["code"] == fields["code"]), None)
+        if item is None:
+            return PlainTextResponse(f"ไม่มีข้อ {fields['code']} ในผลของหน่วยงานนี้ / unknown item", status_code=400)
+        target = f"/review/agency/{quote(agency_id)}"
+        if not fields["verdict"]:
+            self.history.drop_override(run.year, agency_id, fields["code"])
+            return RedirectResponse(f"{target}?saved={quote(fields['code'])}#item-{fields['code']}", status_code=303)
+        if fields["verdict"] not in VERDICT_TH or not fields["reason"]:
+            return PlainTextResponse(
+                "ต้องเลือกผลและกรอกเหตุผลทุกครั้งที่กำหนดผลเอง / a verdict and a reason are required", status_code=400
+            )
+        ov = Override(agency_id, fields["code"], fields["verdict"], fields["reason"][:500], user.name,
+                      datetime.now(BANGKOK).date().isoformat())  # fmt: skip
+        self.history.put_override(run.year, ov, evidence_hash(item))
+        log.info("override %s %s -> %s by %s", agency_id, fields["code"], fields["verdict"], user.name)
+        return RedirectResponse(f"{target}?saved={quote(fields['code'])}#item-{fields['code']}", status_code=303)
+
+    async def export_overrides(self, request: Request) -> Response:
+        """Every reviewer verdict of the latest scan's year as the YAML that ``scan --overrides`` reads."""
+        if (redirect := self._need_login(request)) is not None:
+            return redirect
+        user = self.user(request)
+        run = self._latest_scan()
+        if user is None or user.role != "reviewer" or run is None:
+            return self._page(request, "forbidden.html.j2", {}, 403)
+        provinces = {a["agency_id"]: a["province"] for a in self.history.agencies(run.scan_id)}
+        entries = [
+            {"agency": ov.agency_id, "item": ov.code, "verdict": ov.verdict, "reason": ov.reason,
+             "reviewer": ov.reviewer, "date": ov.date}
+            for ov, _ in self.history.overrides(run.year)
+            if user.may_see(ov.agency_id, provinces.get(ov.agency_id, ""))
+        ]  # fmt: skip
+        body = yaml.safe_dump({"overrides": entries}, allow_unicode=True, sort_keys=False)
+        headers = {"Content-Disposition": f'attachment; filename="overrides-{run.year}.yaml"'}
+        return Response(body, media_type="application/yaml; charset=utf-8", headers=headers)
 
     async def health(self, request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -382,6 +473,8 @@ def create_app(config: WebConfig | None = None) -> Starlette:
             Route("/logout", service.logout, methods=["POST"]),
             Route("/review/", service.dashboard, methods=["GET"]),
             Route("/review/agency/{agency_id}", service.agency, methods=["GET"]),
+            Route("/review/agency/{agency_id}/override", service.set_override, methods=["POST"]),
+            Route("/review/overrides.yaml", service.export_overrides, methods=["GET"]),
             Route("/healthz", service.health, methods=["GET"]),
             Mount("/static/report", StaticFiles(directory=str(REPORT_STATIC)), name="report-static"),
             Mount("/static/web", StaticFiles(directory=str(WEB_DIR / "static")), name="web-static"),
