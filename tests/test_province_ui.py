@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from ita_checker.crawl.chromium import CHROMIUM_ARGS, DEBIAN_CHROMIUM
 from ita_checker.inputs.registry import Agency
 from ita_checker.report.html import TEMPLATES_DIR
 from ita_checker.report.province_html import BANGKOK, write_province_html
@@ -268,18 +266,6 @@ def test_history_gives_the_province_mean_per_scan(tmp_path: Path) -> None:
         assert [p.mean_score for p in hist.province_trend("s3")] == [10.0]  # another fiscal year apart
     finally:
         hist.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=DEBIAN_CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _visible_ids(page: Any) -> list[str]:

@@ -157,61 +157,55 @@ def test_users_add_reads_the_password_from_stdin_and_explains_bad_input(tmp_path
 
 
 @pytest.mark.browser
-def test_a_reviewer_signs_in_and_overrides_in_chromium_an_agency_gets_403(scanned: Path, tmp_path: Path) -> None:
+def test_reviewer_and_agency_in_chromium(scanned: Path, tmp_path: Path, browser: Any) -> None:
+    """A reviewer signs in, corrects a verdict and sees the dashboard follow; an agency account gets 403."""
     import os
-
-    from playwright.sync_api import sync_playwright
-
-    from ita_checker.crawl.chromium import CHROMIUM_ARGS, DEBIAN_CHROMIUM
 
     from .test_web_selfcheck_browser import _service
 
     service = _service(tmp_path, "127.0.35.10", "--store", str(scanned))
     base = next(service)
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=DEBIAN_CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(base + "/review/")
-            assert page.url.startswith(base + "/login?next=")  # anonymous: sent to sign in
-            page.fill("#name", "rev")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_selector("table.dash")
-            assert page.url == base + "/review/"
-            assert page.locator("tr.agency-row").count() == 1  # their province only
-            page.screenshot(path=str(tmp_path / "review-dashboard.png"))
-            score_before = page.locator("tr.agency-row td.num").first.inner_text()
-            page.click("text=อบต.หนึ่ง")
-            page.wait_for_selector("h1.agency-name")
-            assert page.locator("tr.item").count() > 0
-            h = History(scanned)
-            result = h.results(h.runs()[-1].scan_id)["A1"][2]
-            h.close()
-            assert result is not None
-            code = next(it["code"] for it in result["items"] if it["verdict"] != "pass")
-            page.select_option(f"#v-{code}", "pass")  # the reviewer corrects one verdict, with a reason
-            page.fill(f"#r-{code}", "ตรวจเอกสารฉบับจริงแล้ว ครบตามเกณฑ์")
-            page.click(f"#override-{code} button[type=submit]")
-            page.wait_for_selector(".saved")
-            page.screenshot(path=str(tmp_path / "review-agency.png"))
-            page.goto(base + "/review/")
-            assert page.locator("tr.agency-row td.num").first.inner_text() != score_before  # seen in the dashboard
-            page.goto(base + "/review/agency/A1")
-            page.select_option(f"#v-{code}", "")  # and takes it back
-            page.click(f"#override-{code} button[type=submit]")
-            page.wait_for_selector(".saved")
-            agency = browser.new_context().new_page()
-            agency.goto(base + "/login")
-            agency.fill("#name", "a2")
-            agency.fill("#password", PASSWORD)
-            agency.click("button[type=submit]")
-            agency.wait_for_selector("h1.agency-name")
-            assert agency.url.endswith("/review/agency/A2")
-            response = agency.goto(base + "/review/agency/A1")
-            assert response is not None
-            assert response.status == 403
-            browser.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(base + "/review/")
+        assert page.url.startswith(base + "/login?next=")  # anonymous: sent to sign in
+        page.fill("#name", "rev")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("table.dash")
+        assert page.url == base + "/review/"
+        assert page.locator("tr.agency-row").count() == 1  # their province only
+        page.screenshot(path=str(tmp_path / "review-dashboard.png"))
+        score_before = page.locator("tr.agency-row td.num").first.inner_text()
+        page.click("text=อบต.หนึ่ง")
+        page.wait_for_selector("h1.agency-name")
+        assert page.locator("tr.item").count() > 0
+        h = History(scanned)
+        result = h.results(h.runs()[-1].scan_id)["A1"][2]
+        h.close()
+        assert result is not None
+        code = next(it["code"] for it in result["items"] if it["verdict"] != "pass")
+        page.select_option(f"#v-{code}", "pass")  # the reviewer corrects one verdict, with a reason
+        page.fill(f"#r-{code}", "ตรวจเอกสารฉบับจริงแล้ว ครบตามเกณฑ์")
+        page.click(f"#override-{code} button[type=submit]")
+        page.wait_for_selector(".saved")
+        page.screenshot(path=str(tmp_path / "review-agency.png"))
+        page.goto(base + "/review/")
+        assert page.locator("tr.agency-row td.num").first.inner_text() != score_before  # seen in the dashboard
+        page.goto(base + "/review/agency/A1")
+        page.select_option(f"#v-{code}", "")  # and takes it back
+        page.click(f"#override-{code} button[type=submit]")
+        page.wait_for_selector(".saved")
+        agency = browser.new_context().new_page()
+        agency.goto(base + "/login")
+        agency.fill("#name", "a2")
+        agency.fill("#password", PASSWORD)
+        agency.click("button[type=submit]")
+        agency.wait_for_selector("h1.agency-name")
+        assert agency.url.endswith("/review/agency/A2")
+        response = agency.goto(base + "/review/agency/A1")
+        assert response is not None
+        assert response.status == 403
         shot = os.environ.get("ITA_SCREENSHOT_DIR")
         if shot:
             Path(shot).mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from ita_checker.crawl.chromium import CHROMIUM_ARGS, DEBIAN_CHROMIUM
 from ita_checker.demo.runner import load_demo_sites
 from ita_checker.demo.server import RunningSite, serve
 
@@ -79,18 +78,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def guarded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _service(tmp_path_factory.mktemp("guarded"), GUARDED_HOST)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=DEBIAN_CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_a_visitor_self_checks_a_site_sees_the_verdicts_and_downloads_the_pdf(

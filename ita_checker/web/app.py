@@ -266,11 +266,6 @@ class Service:
         name = request.session.get("user") if "session" in request.scope else None
         return self.accounts.get(str(name)) if name else None
 
-    def _need_login(self, request: Request) -> Response | None:
-        if self.user(request) is None:
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        return None
-
     async def login_form(self, request: Request) -> Response:
         nxt = request.query_params.get("next", "/review/")
         return self._page(request, "login.html.j2", {"error": "", "next": _safe_next(nxt), "name": ""})
@@ -305,11 +300,22 @@ class Service:
         runs = self.history.runs()
         return runs[-1] if runs else None
 
-    async def dashboard(self, request: Request) -> Response:
-        if (redirect := self._need_login(request)) is not None:
-            return redirect
+    def _agency_row(self, run: Any, agency_id: str) -> dict[str, Any] | None:
+        if run is None:
+            return None
+        return next((a for a in self.history.agencies(run.scan_id) if a["agency_id"] == agency_id), None)
+
+    def _signed_in(self, request: Request) -> User | Response:
+        """The signed-in user, or the redirect to /login."""
         user = self.user(request)
-        assert user is not None
+        if user is None:
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return user
+
+    async def dashboard(self, request: Request) -> Response:
+        user = self._signed_in(request)
+        if isinstance(user, Response):
+            return user
         if user.role == "agency":
             return RedirectResponse(f"/review/agency/{quote(user.agency_id or '')}", status_code=303)
         run = self._latest_scan()
@@ -348,15 +354,12 @@ class Service:
         return out
 
     async def agency(self, request: Request) -> Response:
-        if (redirect := self._need_login(request)) is not None:
-            return redirect
-        user = self.user(request)
-        assert user is not None
+        user = self._signed_in(request)
+        if isinstance(user, Response):
+            return user
         agency_id = request.path_params["agency_id"]
         run = self._latest_scan()
-        row = None if run is None else next(
-            (a for a in self.history.agencies(run.scan_id) if a["agency_id"] == agency_id), None
-        )  # fmt: skip
+        row = self._agency_row(run, agency_id)
         if row is None:
             status = 403 if user.role == "agency" and agency_id != user.agency_id else 404
             return self._page(request, "forbidden.html.j2" if status == 403 else "not_found.html.j2", {}, status)
@@ -389,17 +392,14 @@ class Service:
 
     async def set_override(self, request: Request) -> Response:
         """A reviewer's verdict for one item (reason required); an empty verdict removes the override."""
-        if (redirect := self._need_login(request)) is not None:
-            return redirect
-        user = self.user(request)
-        assert user is not None
+        user = self._signed_in(request)
+        if isinstance(user, Response):
+            return user
         agency_id = request.path_params["agency_id"]
         async with request.form(max_files=0, max_fields=6) as data:
             fields = {k: str(data.get(k) or "").strip() for k in ("code", "verdict", "reason", CSRF_FIELD)}
         run = self._latest_scan()
-        row = None if run is None else next(
-            (a for a in self.history.agencies(run.scan_id) if a["agency_id"] == agency_id), None
-        )  # fmt: skip
+        row = self._agency_row(run, agency_id)
         if user.role != "reviewer" or row is None or not user.may_see(agency_id, row["province"]):
             return self._page(request, "forbidden.html.j2", {}, 403)
         if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), fields[CSRF_FIELD]):
@@ -424,11 +424,11 @@ class Service:
 
     async def export_overrides(self, request: Request) -> Response:
         """Every reviewer verdict of the latest scan's year as the YAML that ``scan --overrides`` reads."""
-        if (redirect := self._need_login(request)) is not None:
-            return redirect
-        user = self.user(request)
+        user = self._signed_in(request)
+        if isinstance(user, Response):
+            return user
         run = self._latest_scan()
-        if user is None or user.role != "reviewer" or run is None:
+        if user.role != "reviewer" or run is None:
             return self._page(request, "forbidden.html.j2", {}, 403)
         provinces = {a["agency_id"]: a["province"] for a in self.history.agencies(run.scan_id)}
         entries = [
