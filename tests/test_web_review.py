@@ -263,3 +263,45 @@ def test_a_reviewer_override_needs_a_reason_shows_everywhere_and_exports(tmp_pat
         form = {"code": "O1", "verdict": "pass", "reason": "x", "csrf": token}
         r = client.post("/review/agency/A2/override", data=form)
         assert r.status_code == 403
+
+
+def test_recheck_runs_the_agency_again_with_the_urls_it_submitted(
+    tmp_path: Path, scanned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    asked: list[dict[str, Any]] = []
+    with _client(tmp_path, scanned) as client:
+        board = client.app.state.service.board  # type: ignore[attr-defined]
+        monkeypatch.setattr(board, "submit", lambda **kw: asked.append(kw) or SimpleNamespace(id="j" * 24))  # no crawl
+        _login(client, "rev")
+        token = _csrf(client.get("/review/agency/A1").text)
+        r = client.post("/review/agency/A1/recheck", data={"csrf": token}, follow_redirects=False)
+        assert r.status_code == 303
+        assert r.headers["location"] == "/check/" + "j" * 24
+        assert client.post("/review/agency/A2/recheck", data={"csrf": token}).status_code == 403  # other province
+        assert client.post("/review/agency/A1/recheck", data={"csrf": "x"}).status_code == 403
+    h = History(scanned)
+    result = h.results(h.runs()[-1].scan_id)["A1"][2]
+    h.close()
+    assert result is not None
+    (call,) = asked
+    assert call["site"].startswith("http://127.0.35.1:")
+    assert (call["year"], call["agency_type"], call["name"]) == (2569, "local", "อบต.หนึ่ง")
+    submitted = {it["code"]: list(it["urls"]) for it in result["items"] if it.get("urls")}
+    form = call["form"]
+    assert ({c: form.urls_for(c) for c in submitted} if form else {}) == submitted  # the same URLs as the scan
+
+
+def test_the_submitted_form_is_rebuilt_from_a_result() -> None:
+    from ita_checker.web.app import submitted_form
+
+    result = {"items": [
+        {"code": "O1", "title": "โครงสร้าง", "urls": ["https://a.go.th/o1", "https://a.go.th/o1.pdf"]},
+        {"code": "O2", "title": "ผู้บริหาร", "urls": []},
+    ]}  # fmt: skip
+    form = submitted_form(result, "A1")
+    assert form is not None
+    assert form.urls_for("O1") == ["https://a.go.th/o1", "https://a.go.th/o1.pdf"]
+    assert form.urls_for("O2") == []
+    assert submitted_form({"items": [{"code": "O1", "title": "x", "urls": []}]}, "A1") is None  # a self-check

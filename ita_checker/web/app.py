@@ -33,7 +33,7 @@ from ita_checker.check import validate_site
 from ita_checker.crawl.netguard import Guard
 from ita_checker.errors import InputError
 from ita_checker.inputs.overrides import Override, apply_overrides, evidence_hash
-from ita_checker.inputs.submissions import SubmissionForm, read_submissions
+from ita_checker.inputs.submissions import Submission, SubmissionForm, read_submissions
 from ita_checker.interrupts import STOP
 from ita_checker.models import AGENCY_TYPE_TH, VERDICT_ORDER, VERDICT_TH, AgencyType
 from ita_checker.options import CrawlSettings
@@ -422,6 +422,28 @@ class Service:
         log.info("override %s %s -> %s by %s", agency_id, fields["code"], fields["verdict"], user.name)
         return RedirectResponse(f"{target}?saved={quote(fields['code'])}#item-{fields['code']}", status_code=303)
 
+    async def recheck(self, request: Request) -> Response:
+        """Check one agency again now, with the URLs it submitted for the scan (a self-check job of the service)."""
+        user = self._signed_in(request)
+        if isinstance(user, Response):
+            return user
+        agency_id = request.path_params["agency_id"]
+        async with request.form(max_files=0, max_fields=2) as data:
+            token = str(data.get(CSRF_FIELD) or "")
+        run = self._latest_scan()
+        row = self._agency_row(run, agency_id)
+        if row is None or not user.may_see(agency_id, row["province"]):
+            return self._page(request, "forbidden.html.j2", {}, 403)
+        if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
+            return PlainTextResponse("แบบฟอร์มหมดอายุ กรุณาโหลดหน้าใหม่ / invalid form (CSRF)", status_code=403)
+        result = self.history.results(run.scan_id).get(agency_id, ("", "", None))[2]
+        form = submitted_form(result, agency_id) if result is not None else None
+        job = self.board.submit(
+            site=row["site"], year=run.year, agency_type=row["agency_type"], form=form, name=row["name"]
+        )  # fmt: skip
+        log.info("re-check of %s by %s: job %s", agency_id, user.name, job.id)
+        return RedirectResponse(f"/check/{job.id}", status_code=303)
+
     async def export_overrides(self, request: Request) -> Response:
         """Every reviewer verdict of the latest scan's year as the YAML that ``scan --overrides`` reads."""
         user = self._signed_in(request)
@@ -443,6 +465,16 @@ class Service:
 
     async def health(self, request: Request) -> Response:
         return PlainTextResponse("ok")
+
+
+def submitted_form(result: dict[str, Any], agency_id: str) -> SubmissionForm | None:
+    """The submission form an agency's result was checked with (its items' submitted URLs), or None (self-check)."""
+    form = SubmissionForm(path=Path(f"{agency_id}-submitted.csv"))
+    for row, item in enumerate(result.get("items", []), start=2):
+        urls = tuple(str(u) for u in item.get("urls") or ())
+        if urls:
+            form.items[str(item["code"])] = Submission(str(item["code"]), str(item.get("title", "")), urls, "", row)
+    return form if form.items else None
 
 
 def _safe_next(path: str) -> str:
@@ -474,6 +506,7 @@ def create_app(config: WebConfig | None = None) -> Starlette:
             Route("/review/", service.dashboard, methods=["GET"]),
             Route("/review/agency/{agency_id}", service.agency, methods=["GET"]),
             Route("/review/agency/{agency_id}/override", service.set_override, methods=["POST"]),
+            Route("/review/agency/{agency_id}/recheck", service.recheck, methods=["POST"]),
             Route("/review/overrides.yaml", service.export_overrides, methods=["GET"]),
             Route("/healthz", service.health, methods=["GET"]),
             Mount("/static/report", StaticFiles(directory=str(REPORT_STATIC)), name="report-static"),
