@@ -305,3 +305,50 @@ def test_the_submitted_form_is_rebuilt_from_a_result() -> None:
     assert form.urls_for("O1") == ["https://a.go.th/o1", "https://a.go.th/o1.pdf"]
     assert form.urls_for("O2") == []
     assert submitted_form({"items": [{"code": "O1", "title": "x", "urls": []}]}, "A1") is None  # a self-check
+
+
+def test_a_reviewer_uploads_the_registry_downloads_it_and_starts_a_scan(
+    tmp_path: Path, scanned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from types import SimpleNamespace
+
+    from ita_checker.web import scans
+
+    started: list[Any] = []
+
+    def fake_scan(opts: Any, progress: Any) -> Any:  # the scan itself is tested elsewhere; no crawl here
+        started.append(opts)
+        progress(2, 2, None)
+        return SimpleNamespace(summary_line=lambda: "ตรวจแล้ว 2/2")
+
+    monkeypatch.setattr(scans, "run_scan", fake_scan)
+    body = "id,name,type,province,district,site\nA9,อบต.เก้า,local,พิษณุโลก,เมือง,https://a9.example.go.th/\n"
+    with _client(tmp_path, scanned) as client:
+        _login(client, "rev")
+        token = _csrf(client.get("/review/registry").text)
+        bad = client.post("/review/registry", data={"csrf": token}, files={"registry": ("list.txt", b"x")})
+        assert bad.status_code == 400
+        assert "list.txt" in bad.text
+        empty = client.post("/review/registry", data={"csrf": token},
+                            files={"registry": ("ทะเบียน.csv", b"id,name\n")})  # fmt: skip
+        assert empty.status_code == 400
+        assert "ทะเบียน.csv" in empty.text
+        assert ".upload-" not in empty.text  # the service's own file name is not shown
+        ok = client.post("/review/registry", data={"csrf": token},
+                         files={"registry": ("ทะเบียน.csv", body.encode())})  # fmt: skip
+        assert ok.status_code == 200
+        assert "บันทึกทะเบียนแล้ว: 1 หน่วยงาน" in ok.text
+        assert client.get("/review/registry/file").content == body.encode()
+        r = client.post("/review/scan", data={"csrf": token, "year": "2569"}, follow_redirects=False)
+        assert r.status_code == 303
+        deadline = time.monotonic() + 10
+        while "สแกนเสร็จ" not in (page := client.get("/review/registry").text) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "สแกนเสร็จ: ตรวจแล้ว 2/2" in page
+    (opts,) = started
+    assert (opts.year, opts.registry.name, opts.store_dir) == (2569, "registry.csv", scanned)
+    with _client(tmp_path, scanned) as client:
+        _login(client, "a2")
+        assert client.get("/review/registry").status_code == 403
+        assert client.get("/review/registry/file").status_code == 403

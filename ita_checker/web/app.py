@@ -47,6 +47,7 @@ from ita_checker.text.thaidate import fiscal_year_of
 from ita_checker.web.accounts import Accounts, User
 from ita_checker.web.jobs import DOWNLOADS, JobBoard
 from ita_checker.web.protect import CSRF_COOKIE, CSRF_FIELD, SECURITY_HEADERS, Csrf, RateLimits, load_secret
+from ita_checker.web.scans import MAX_REGISTRY_BYTES, ScanBoard
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class Service:
         self.history = History(config.db_url) if config.db_url else History(config.settings.store_dir)
         self.accounts = Accounts(self.history)
         self.login_limit = RateLimits(per_client=config.per_login, per_site="1000/minute")
+        self.scans = ScanBoard(config.data_dir, config.settings, config.db_url)
 
     # --- pages -------------------------------------------------------------------------------------------
 
@@ -329,6 +331,7 @@ class Service:
             "rows": rows,
             "mean": sum(scored) / len(scored) if scored else None,
             "status_th": STATUS_TH,
+            "scan": self.scans.status,
         }
         return self._page(request, "review_dashboard.html.j2", context)
 
@@ -444,6 +447,71 @@ class Service:
         log.info("re-check of %s by %s: job %s", agency_id, user.name, job.id)
         return RedirectResponse(f"/check/{job.id}", status_code=303)
 
+    def _reviewer(self, request: Request) -> User | Response:
+        user = self._signed_in(request)
+        if isinstance(user, Response) or user.role == "reviewer":
+            return user
+        return self._page(request, "forbidden.html.j2", {}, 403)
+
+    def _registry_page(self, request: Request, *, error: str = "", note: str = "", status: int = 200) -> Response:
+        try:
+            reg = self.scans.registry()
+        except InputError as exc:
+            reg, error = None, error or str(exc)
+        fy = current_fiscal_year()
+        context = {"reg": reg, "error": error, "note": note, "scan": self.scans.status,
+                   "default_year": fy if fy in self.years else self.years[0]}  # fmt: skip
+        return self._page(request, "review_registry.html.j2", context, status)
+
+    async def registry(self, request: Request) -> Response:
+        user = self._reviewer(request)
+        return user if isinstance(user, Response) else self._registry_page(request)
+
+    async def upload_registry(self, request: Request) -> Response:
+        user = self._reviewer(request)
+        if isinstance(user, Response):
+            return user
+        async with request.form(max_files=1, max_fields=3, max_part_size=MAX_REGISTRY_BYTES) as data:
+            token = str(data.get(CSRF_FIELD) or "")
+            upload = data.get("registry")
+            if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
+                return self._registry_page(request, error="แบบฟอร์มหมดอายุ กรุณาลองใหม่ / invalid form (CSRF)", status=403)
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                return self._registry_page(request, error="เลือกไฟล์ทะเบียน (.xlsx หรือ .csv) / choose a file", status=400)
+            body = await upload.read(MAX_REGISTRY_BYTES + 1)
+            try:
+                reg = self.scans.save_registry(upload.filename, body)
+            except InputError as exc:
+                return self._registry_page(request, error=str(exc), status=400)
+        log.info("registry uploaded by %s: %d agencies", user.name, len(reg.agencies))
+        return self._registry_page(request, note=f"บันทึกทะเบียนแล้ว: {len(reg.agencies)} หน่วยงาน")
+
+    async def download_registry(self, request: Request) -> Response:
+        user = self._reviewer(request)
+        if isinstance(user, Response):
+            return user
+        path = self.scans.registry_path()
+        if path is None:
+            return PlainTextResponse("ยังไม่มีทะเบียน / no registry yet", status_code=404)
+        return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+
+    async def start_scan(self, request: Request) -> Response:
+        user = self._reviewer(request)
+        if isinstance(user, Response):
+            return user
+        async with request.form(max_files=0, max_fields=3) as data:
+            token, year = str(data.get(CSRF_FIELD) or ""), str(data.get("year") or "")
+        if not self.csrf.valid(request.cookies.get(CSRF_COOKIE), token):
+            return self._registry_page(request, error="แบบฟอร์มหมดอายุ กรุณาลองใหม่ / invalid form (CSRF)", status=403)
+        if not year.isdigit() or int(year) not in self.years:
+            return self._registry_page(request, error=f"ปีงบประมาณ '{year}' ไม่มีเกณฑ์ให้ตรวจ / unknown year", status=400)
+        try:
+            self.scans.start(int(year))
+        except InputError as exc:
+            return self._registry_page(request, error=str(exc), status=409)
+        log.info("province scan %s started by %s", year, user.name)
+        return RedirectResponse("/review/registry", status_code=303)
+
     async def export_overrides(self, request: Request) -> Response:
         """Every reviewer verdict of the latest scan's year as the YAML that ``scan --overrides`` reads."""
         user = self._signed_in(request)
@@ -508,6 +576,10 @@ def create_app(config: WebConfig | None = None) -> Starlette:
             Route("/review/agency/{agency_id}/override", service.set_override, methods=["POST"]),
             Route("/review/agency/{agency_id}/recheck", service.recheck, methods=["POST"]),
             Route("/review/overrides.yaml", service.export_overrides, methods=["GET"]),
+            Route("/review/registry", service.registry, methods=["GET"]),
+            Route("/review/registry", service.upload_registry, methods=["POST"]),
+            Route("/review/registry/file", service.download_registry, methods=["GET"]),
+            Route("/review/scan", service.start_scan, methods=["POST"]),
             Route("/healthz", service.health, methods=["GET"]),
             Mount("/static/report", StaticFiles(directory=str(REPORT_STATIC)), name="report-static"),
             Mount("/static/web", StaticFiles(directory=str(WEB_DIR / "static")), name="web-static"),
