@@ -294,7 +294,7 @@ def test_recheck_runs_the_agency_again_with_the_urls_it_submitted(
 
 
 def test_the_submitted_form_is_rebuilt_from_a_result() -> None:
-    from ita_checker.web.app import submitted_form
+    from ita_checker.web.console import submitted_form
 
     result = {"items": [
         {"code": "O1", "title": "โครงสร้าง", "urls": ["https://a.go.th/o1", "https://a.go.th/o1.pdf"]},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from ita_checker.text.thaidate import format_th
+from ita_checker.text.thaidate import fiscal_year_of, format_th
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -13,6 +13,11 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 def now() -> datetime:
     """The current time in Bangkok (an aware datetime), whatever the machine's own time zone."""
     return datetime.now(BANGKOK)
+
+
+def current_fiscal_year() -> int:
+    """The Thai fiscal year (B.E.) of today's date in Bangkok."""
+    return fiscal_year_of(now().date())
 
 
 def stamp() -> str:
