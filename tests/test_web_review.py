@@ -91,6 +91,7 @@ def test_a_reviewer_sees_the_agencies_of_their_province_only(tmp_path: Path, sca
         one = client.get("/review/agency/A1")
         assert one.status_code == 200
         assert "agency-name" in one.text  # the report's own header partial
+        assert 'class="trend-chart"' in one.text  # the score over the recorded scans
         assert client.get("/review/agency/A2").status_code == 403
 
 
@@ -352,3 +353,11 @@ def test_a_reviewer_uploads_the_registry_downloads_it_and_starts_a_scan(
         _login(client, "a2")
         assert client.get("/review/registry").status_code == 403
         assert client.get("/review/registry/file").status_code == 403
+
+
+def test_the_trend_chart_maps_scores_onto_the_chart() -> None:
+    from ita_checker.web.console import trend_points
+
+    assert trend_points([]) == ""
+    assert trend_points([("s1", 0.0), ("s2", 100.0)]) == "0.0,80.0 320.0,0.0"  # 0 at the bottom, 100 at the top
+    assert trend_points([("s1", 50.0)]) == "0.0,40.0"

@@ -176,9 +176,10 @@ class Console:
         changes = [] if prev is None else [
             c for c in self.svc.history.diff(prev.scan_id, run.scan_id).flagged if c.agency_id == agency_id
         ]  # fmt: skip
+        trend = self.svc.history.trend(run.scan_id, agency_id)
         context = {
             "run": run, "row": row, "report": report, "error": error, "changes": changes,
-            "trend": self.svc.history.trend(run.scan_id, agency_id), "previous": prev, "items": items,
+            "trend": trend, "chart": trend_points(trend), "previous": prev, "items": items,
             "changed": changed, "verdicts": [(v, VERDICT_TH[v]) for v in VERDICT_ORDER], "verdict_th": VERDICT_TH,
             "saved": request.query_params.get("saved", ""),
         }  # fmt: skip
@@ -321,6 +322,14 @@ class Console:
         body = yaml.safe_dump({"overrides": entries}, allow_unicode=True, sort_keys=False)
         headers = {"Content-Disposition": f'attachment; filename="overrides-{run.year}.yaml"'}
         return Response(body, media_type="application/yaml; charset=utf-8", headers=headers)
+
+
+def trend_points(trend: list[tuple[str, float]], width: int = 320, height: int = 80) -> str:
+    """The SVG polyline points of an agency's scores (0–100) over its scans, oldest left."""
+    if not trend:
+        return ""
+    step = width / max(1, len(trend) - 1)
+    return " ".join(f"{i * step:.1f},{height - score / 100 * height:.1f}" for i, (_, score) in enumerate(trend))
 
 
 def submitted_form(result: dict[str, Any], agency_id: str) -> SubmissionForm | None:
