@@ -241,3 +241,14 @@ def test_resume_skips_finished_agencies(province, tmp_path):
     resumed = {o.agency.id for o in again.outcomes if o.resumed}
     assert resumed == {"6501001"}
     assert all(o.status == "done" for o in again.outcomes)
+
+
+def test_second_night_keeps_unchanged_agencies_letters_and_rewrites_the_changed_one(province):
+    kept = {}
+    for aid, *_ in AGENCIES:
+        res = json.loads((province["out"] / "agencies" / aid / "result.json").read_text(encoding="utf-8"))
+        kept[aid] = res.get("outputs_kept")
+    assert kept["6501001"] is None, "its O23 changed: its letter and workbooks must be written again"
+    first_runs = {o.agency.id: o.result["run_id"] for o in province["first"].outcomes}
+    unchanged = [aid for aid, *_ in AGENCIES if aid != "6501001"]
+    assert [kept[a]["from_run"] if kept[a] else None for a in unchanged] == [first_runs[a] for a in unchanged]

@@ -157,9 +157,9 @@ def check_one(
     result = run.result
     mark_scanned(result, scan_id=scan_id, agency_id=agency.id, province=agency.province, district=agency.district)
     apply_overrides(result, overrides)
-    write_outputs(
-        result, agency_dir, pdf=opts.pdf
-    )  # the files of check, written once, with scan id and reviewer verdicts
+    # the files of check, written once, with scan id and reviewer verdicts; a night that changed nothing they
+    # show keeps last night's letter and workbooks (no browser, no workbook), and result.json says so
+    write_outputs(result, agency_dir, pdf=opts.pdf, reuse=True)
     if not is_scored(result):  # the site answered nothing: ตรวจไม่ได้, counted apart, never a score of 0
         return AgencyOutcome(agency, "unreachable", result=result, error="เข้าเว็บไซต์ไม่ได้ / site unreachable")
     return AgencyOutcome(agency, "done", result=result)

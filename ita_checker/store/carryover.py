@@ -85,6 +85,8 @@ def carry_screenshots(items: list[dict[str, Any]], *, shot_cache: Path, out_dir:
             cached = shot_cache / Path(str(shot)).name
             target = out_dir / str(shot)
             if cached.is_file():
+                if target.is_file() and target.stat().st_size == cached.stat().st_size:
+                    continue  # the name is the page's content hash: last night's copy is this picture
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(cached, target)
             else:
